@@ -1,0 +1,192 @@
+from governance.models import AgendaItem, Body, Decision, Document, Meeting, Minutes
+from governance.tests.factories import (
+    AgendaItemFactory,
+    BodyFactory,
+    DecisionFactory,
+    MeetingFactory,
+    MinutesFactory,
+)
+from priorities.tests.admin_helpers import (
+    add_inline_rows,
+    admin_url,
+    form_errors,
+    log_in_staff,
+    post_back,
+)
+from priorities.tests.factories import PlanEditionFactory
+from priorities.tests.factories import PriorityFactory as PlanPriorityFactory
+
+
+def meeting_data(client, body, **changes):
+    page = client.get(admin_url(Meeting, "add"))
+    return post_back(page, body=str(body.pk), date="2022-09-20", status="held", **changes)
+
+
+def test_officer_adds_a_meeting_with_its_agenda_attendance_and_minutes(officer_client):
+    body = BodyFactory(name="Communities Board")
+    edition = PlanEditionFactory()
+    data = meeting_data(officer_client, body)
+    add_inline_rows(
+        data,
+        "agenda_items",
+        {"number": "1", "title": "Apologies"},
+        {"number": "2", "title": "Communities Partnership Plan", "plan_edition": str(edition.pk)},
+    )
+    add_inline_rows(data, "attendance", {"name": "Cllr Carole Pattison", "status": "present"})
+    add_inline_rows(data, "minutes", {"status": "draft", "text": "The Board met."})
+
+    response = officer_client.post(admin_url(Meeting, "add"), data)
+
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(body=body)
+    assert [item.title for item in meeting.agenda_items.all()] == ["Apologies", "Communities Partnership Plan"]
+    assert meeting.agenda_items.get(number=2).plan_edition == edition
+    assert meeting.attendance.get().name == "Cllr Carole Pattison"
+    assert meeting.minutes.text == "The Board met."
+
+
+def test_a_meeting_has_at_most_one_set_of_minutes(officer_client):
+    minutes = MinutesFactory()
+
+    page = officer_client.get(admin_url(Meeting, "change", minutes.meeting.pk))
+
+    inline = next(i for i in page.context["inline_admin_formsets"] if i.formset.model is Minutes)
+    assert inline.formset.max_num == 1
+    assert "The Board met." in page.content.decode()
+
+
+def test_a_month_only_date_must_be_the_first_of_the_month(officer_client):
+    body = BodyFactory()
+
+    response = officer_client.post(
+        admin_url(Meeting, "add"), meeting_data(officer_client, body, date_precision="month")
+    )
+
+    assert response.status_code == 200
+    assert "For a month-only date, give the first day of the month." in form_errors(response)
+    assert not Meeting.objects.exists()
+
+
+def test_a_document_with_neither_file_nor_link_is_refused_with_the_reason(officer_client):
+    meeting = MeetingFactory()
+    page = officer_client.get(admin_url(Document, "add"))
+
+    response = officer_client.post(
+        admin_url(Document, "add"), post_back(page, meeting=str(meeting.pk), title="Board report")
+    )
+
+    assert response.status_code == 200
+    assert "Upload a file or give a link to the document: one of the two, not both." in form_errors(response)
+    assert not Document.objects.exists()
+
+
+def test_a_document_can_be_tied_to_an_agenda_item_once_the_meeting_is_saved(officer_client):
+    add = officer_client.get(admin_url(Meeting, "add"))
+    change = officer_client.get(admin_url(Meeting, "change", MeetingFactory().pk))
+
+    assert 'name="documents-__prefix__-agenda_item"' not in add.content.decode()
+    assert 'name="documents-__prefix__-agenda_item"' in change.content.decode()
+
+
+def test_a_document_under_a_meeting_cannot_be_tied_to_another_meetings_item(officer_client):
+    other_item = AgendaItemFactory()
+    meeting = MeetingFactory()
+    page = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+    data = add_inline_rows(
+        post_back(page),
+        "documents",
+        {"title": "Board report", "url": "https://example.org/report.pdf", "agenda_item": str(other_item.pk)},
+    )
+
+    response = officer_client.post(admin_url(Meeting, "change", meeting.pk), data)
+
+    assert response.status_code == 200
+    assert "That agenda item belongs to another meeting." in form_errors(response)
+    assert not meeting.documents.exists()
+
+
+def test_decisions_are_listed_on_the_meeting_page_with_links(officer_client):
+    decision = DecisionFactory(text="That the Plan be recommended to Cabinet.", agenda_item__number=4)
+
+    response = officer_client.get(admin_url(Meeting, "change", decision.agenda_item.meeting.pk))
+
+    content = response.content.decode()
+    assert "That the Plan be recommended to Cabinet." in content
+    assert admin_url(Decision, "change", decision.pk) in content
+    assert f"Item 4, resolution ({decision.number})" in content
+    # Each agenda item links to its own page, where its decisions are edited.
+    assert admin_url(AgendaItem, "change", decision.agenda_item.pk) in content
+
+
+def test_a_meeting_without_decisions_says_so(officer_client):
+    meeting = MeetingFactory()
+
+    response = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+
+    assert "No decisions recorded yet." in response.content.decode()
+
+
+def test_officer_records_decisions_on_an_agenda_item(officer_client):
+    item = AgendaItemFactory()
+    page = officer_client.get(admin_url(AgendaItem, "change", item.pk))
+    data = add_inline_rows(
+        post_back(page), "decisions", {"number": "1", "kind": "resolution", "text": "That the report be noted."}
+    )
+
+    response = officer_client.post(admin_url(AgendaItem, "change", item.pk), data)
+
+    assert response.status_code == 302
+    assert item.decisions.get().text == "That the report be noted."
+
+
+def test_officer_adds_a_body_with_its_members(officer_client):
+    page = officer_client.get(admin_url(Body, "add"))
+    data = post_back(page, name="Strategic Delivery Group", short_name="SDG", slug="sdg", kind="delivery")
+    add_inline_rows(data, "memberships", {"name": "A. Officer", "role": "chair"})
+
+    response = officer_client.post(admin_url(Body, "add"), data)
+
+    assert response.status_code == 302
+    assert Body.objects.get(slug="sdg").memberships.get().role == "chair"
+
+
+def test_a_community_outcome_group_needs_its_locality(officer_client):
+    page = officer_client.get(admin_url(Body, "add"))
+    data = post_back(page, name="Rural COG", slug="rural-cog", kind="locality")
+
+    response = officer_client.post(admin_url(Body, "add"), data)
+
+    assert response.status_code == 200
+    assert "Say which locality this Community Outcome Group covers." in form_errors(response)
+    assert not Body.objects.exists()
+
+
+# ---- officer groups -------------------------------------------------------------------------------
+
+
+def test_governance_officer_adds_a_meeting(client, django_user_model):
+    log_in_staff(client, django_user_model, "Governance officers")
+    body = BodyFactory()
+
+    response = client.post(admin_url(Meeting, "add"), meeting_data(client, body))
+
+    assert response.status_code == 302
+    assert Meeting.objects.filter(body=body).exists()
+
+
+def test_governance_officer_sees_the_plan_but_cannot_change_it(client, django_user_model):
+    log_in_staff(client, django_user_model, "Governance officers")
+    priority = PlanPriorityFactory(title="Old title")
+    url = admin_url(type(priority), "change", priority.pk)
+
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"title": "New title"}).status_code == 403
+    priority.refresh_from_db()
+    assert priority.title == "Old title"
+
+
+def test_performance_officer_cannot_record_a_meeting(client, django_user_model):
+    log_in_staff(client, django_user_model, "Performance officers")
+
+    assert client.get(admin_url(Meeting, "changelist")).status_code == 200
+    assert client.get(admin_url(Meeting, "add")).status_code == 403

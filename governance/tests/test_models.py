@@ -1,0 +1,79 @@
+from datetime import date, time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+
+from governance.models import Body, Document, Meeting
+from governance.tests.factories import (
+    AgendaItemFactory,
+    BodyFactory,
+    DecisionFactory,
+    MeetingFactory,
+)
+from priorities.tests.factories import LocalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def messages(instance):
+    with pytest.raises(ValidationError) as error:
+        instance.full_clean()
+    return " ".join(error.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("day", "precision", "text"),
+    [
+        (date(2023, 7, 25), Meeting.DatePrecision.DAY, "25 July 2023"),
+        (date(2022, 12, 1), Meeting.DatePrecision.MONTH, "December 2022"),
+        (date(2020, 1, 1), Meeting.DatePrecision.YEAR, "2020"),
+    ],
+)
+def test_a_meeting_date_shows_only_what_is_known(day, precision, text):
+    assert MeetingFactory.build(date=day, date_precision=precision).date_text == text
+
+
+def test_a_partly_known_date_must_be_entered_consistently():
+    body = BodyFactory()
+    assert "first day of the month" in messages(
+        Meeting(body=body, date=date(2022, 12, 14), date_precision=Meeting.DatePrecision.MONTH)
+    )
+    assert "start time needs the exact day" in messages(
+        Meeting(body=body, date=date(2022, 12, 1), date_precision=Meeting.DatePrecision.MONTH, start_time=time(10))
+    )
+
+
+def test_a_document_is_a_file_or_a_link_not_both_or_neither():
+    meeting = MeetingFactory()
+    assert "one of the two" in messages(Document(meeting=meeting, title="Minutes"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Document.objects.create(meeting=meeting, title="Minutes")
+
+
+def test_a_document_cannot_hang_off_another_meetings_agenda_item():
+    item = AgendaItemFactory()
+    document = Document(meeting=MeetingFactory(), agenda_item=item, title="Report", url="https://example.org/r.pdf")
+    assert "belongs to another meeting" in messages(document)
+
+
+def test_bodies_cannot_sit_under_their_own_groups():
+    board = BodyFactory()
+    group = BodyFactory(parent=board)
+    board.parent = group
+    assert "sit under one of its own groups" in messages(board)
+
+
+def test_a_community_outcome_group_names_its_locality():
+    cog = Body(name="Rural COG", slug="rural-cog", kind=Body.Kind.LOCALITY)
+    assert "Say which locality" in messages(cog)
+    cog.locality = LocalityFactory()
+    cog.full_clean()
+
+
+def test_a_meeting_with_decisions_cannot_be_deleted():
+    decision = DecisionFactory()
+    with pytest.raises(ProtectedError):
+        decision.agenda_item.meeting.delete()
+    assert Meeting.objects.filter(pk=decision.agenda_item.meeting_id).exists()

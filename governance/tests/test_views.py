@@ -1,0 +1,495 @@
+"""The public governance and meeting pages: what a resident sees, what they must never see, and what it costs."""
+
+import re
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from governance.models import AgendaItem, Attendance, Body, Decision, KeyDecision, Meeting, Minutes, StatutoryDuty
+from governance.tests.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    BodyFactory,
+    DecisionFactory,
+    DocumentFactory,
+    KeyDecisionFactory,
+    MeetingFactory,
+    MembershipFactory,
+    MinutesFactory,
+    StatutoryDutyFactory,
+)
+from tests.pages import text
+
+pytestmark = pytest.mark.django_db
+
+BOARD_DATES = [
+    "25 July 2023",
+    "22 March 2023",
+    "December 2022",
+    "October 2022",
+    "June 2022",
+    "March 2022",
+    "November 2021",
+    "September 2021",
+]
+
+
+class ElementText(HTMLParser):
+    """The text of each `tag` inside the element with the given id, in order."""
+
+    def __init__(self, element_id, tag):
+        super().__init__()
+        self.element_id, self.tag = element_id, tag
+        self.depth = 0  # nesting inside the element, 0 when outside
+        self.items, self.current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += 1
+            if tag == self.tag and self.current is None:
+                self.current = []
+        elif dict(attrs).get("id") == self.element_id:
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        self.depth -= 1
+        if tag == self.tag and self.current is not None:
+            self.items.append(re.sub(r"\s+", " ", "".join(self.current)).strip())
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current is not None:
+            self.current.append(data)
+
+
+def items_in(response, element_id, tag="li"):
+    parser = ElementText(element_id, tag)
+    parser.feed(response.content.decode())
+    return parser.items
+
+
+def queries(client, url, status=200):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == status, url
+    return len(context.captured_queries)
+
+
+def meeting_of(slug):
+    return Meeting.objects.get(body__slug=slug)
+
+
+def grow_governance(times=9):
+    """Add `times` more of the meetings, agenda items, decisions, members and papers the real record has."""
+    bodies = list(Body.objects.all())
+    board = Body.objects.get(slug="communities-board")
+    scrutiny_meeting = meeting_of("overview-and-scrutiny")
+    for n in range(times):
+        for body in bodies:
+            MembershipFactory(body=body, role="member")
+        StatutoryDutyFactory(body=board, number=100 + n)
+        KeyDecisionFactory(decision_maker=board, title=f"Key decision {n}")
+        BodyFactory(parent=board, kind=Body.Kind.DELIVERY)
+        for offset in range(10):
+            meeting = MeetingFactory(body=board, date=date(2010, 1, 1) + timedelta(days=40 * (10 * n + offset)))
+            MinutesFactory(meeting=meeting)
+            DocumentFactory(meeting=meeting)
+            AttendanceFactory(meeting=meeting)
+        item = AgendaItemFactory(meeting=scrutiny_meeting, number=10 + n, minute="Discussed.")
+        DecisionFactory(agenda_item=item, number=1)
+        DecisionFactory(agenda_item=item, number=2)
+        DocumentFactory(meeting=scrutiny_meeting, agenda_item=item)
+        AttendanceFactory(meeting=scrutiny_meeting, status=Attendance.Status.APOLOGIES)
+
+
+# ---- governance page ----------------------------------------------------------------------------
+
+
+def test_the_governance_page_shows_how_the_bodies_relate(client, real_plan):
+    page = text(client.get("/governance/"))
+    # The groups under the Board are listed under it, said in words as well as by indentation.
+    assert (
+        "Kirklees Communities Partnership Board (Communities Board): partnership board "
+        "Reporting to the Communities Board: Kirklees Strategic Delivery Group (SDG): delivery group "
+        "Batley and Spen Community Outcome Group (Batley and Spen COG): community outcome group for Batley and Spen"
+    ) in page
+    assert "Overview and Scrutiny Committee (Overview and Scrutiny): scrutiny committee" in page
+    assert "Cabinet : council executive" in page
+    assert "Full Council : full council" not in page
+    assert "The Communities Board makes recommendations to the Council's Cabinet" in page
+    assert "Partner boards" in page
+    assert "Kirklees Health and Well Being Board" in page
+
+
+def test_the_governance_page_names_the_chair_and_vice_chair_and_where_that_is_recorded(client, real_plan):
+    page = text(client.get("/governance/"))
+    assert (
+        "Councillor Carole Pattison Cabinet Member for Learning, Aspiration and Communities Chair Kirklees Council "
+        "Not known. Recorded in: Overview and Scrutiny minutes on the October 2020 refresh of the plan"
+    ) in page
+    assert (
+        "Chief Superintendent Jim Griffiths Vice chair West Yorkshire Police "
+        "Not known. Recorded in: Kirklees Communities Partnership Plan 2022-2027, foreword"
+    ) in page
+
+
+def test_the_governance_page_lists_the_boards_eight_statutory_duties_in_order(client, real_plan):
+    duties = items_in(client.get("/governance/"), "duties")
+    assert len(duties) == 8
+    assert duties[0] == "Prepare an annual Partnership Strategic Assessment (SIA)"
+    assert duties[5] == "Conduct Domestic Homicide Reviews and apply learning"
+    assert duties[7] == "Review expenditure of any partnership monies"
+
+
+def test_the_governance_page_gives_the_key_decision_and_links_its_plan_edition(client, real_plan):
+    response = client.get("/governance/")
+    decision = text(response).split("Key decisions", 1)[1]
+    for expected in (
+        "Kirklees Communities Partnership Plan",
+        "Decision maker Cabinet",
+        "Due 20 September 2022",
+        "Status Recommendations Approved",
+        "Wards affected All Wards",
+        "Lead member Councillor Carole Pattison, Leader of the Council",
+        "Lead director Jill Greenfield, Learning and Aspiration",
+        "Plan edition",
+    ):
+        assert expected in decision
+    assert 'href="/plans/2022-2027/"' in response.content.decode()
+    assert '<p class="govuk-body">The Plan sets out the strategic priorities as:</p>' in response.content.decode()
+    assert "<li>Risk which includes reducing reoffending, substance misuse, road safety and water safety.</li>" in (
+        response.content.decode()
+    )
+
+
+def test_a_key_decision_on_a_draft_edition_does_not_name_the_draft(client):
+    from priorities.tests.factories import PlanEditionFactory
+
+    draft = PlanEditionFactory(title="Secret draft plan", slug="draft-plan", status="draft")
+    KeyDecisionFactory(plan_edition=draft)
+    page = text(client.get("/governance/"))
+    assert "Adopt the plan" in page
+    assert "Secret draft plan" not in page
+
+
+def test_the_governance_page_says_when_nothing_is_recorded_yet(client):
+    page = text(client.get("/governance/"))
+    for message in (
+        "No bodies are recorded yet.",
+        "No members are recorded yet.",
+        "No statutory duties are recorded yet.",
+        "No key decisions are recorded yet.",
+    ):
+        assert message in page
+
+
+def test_former_members_are_not_shown_as_current(client):
+    body = BodyFactory(name="Test Board")
+    MembershipFactory(body=body, name="Past Member", start_date=date(2010, 1, 1), end_date=date(2011, 1, 1))
+    MembershipFactory(body=body, name="Present Member", start_date=date(2010, 1, 1))
+    for url in ("/governance/", f"/governance/{body.slug}/"):
+        page = text(client.get(url))
+        assert "Present Member Member Not recorded Since 1 January 2010" in page
+        assert "Past Member" not in page
+
+
+# ---- body pages ---------------------------------------------------------------------------------
+
+
+def test_the_board_page_shows_its_role_its_groups_its_members_and_its_meetings_latest_first(client, real_plan):
+    response = client.get("/governance/communities-board/")
+    page = text(response)
+    assert "Partnership board Kirklees Communities Partnership Board" in page
+    assert "fulfils the statutory duty of the Community Safety Partnership for Kirklees" in page
+    assert "The groups that report to it: Kirklees Strategic Delivery Group Batley and Spen" in page
+    assert "Councillor Carole Pattison" in page
+    assert "Chief Superintendent Jim Griffiths" in page
+    dates = items_in(response, "meetings-table", "a")
+    assert dates == BOARD_DATES
+
+
+def test_a_group_page_says_where_it_sits_and_that_nothing_is_recorded_yet(client, real_plan):
+    page = text(client.get("/governance/cog-rural/"))
+    assert "Community Outcome Group: Rural" in page
+    assert "It sits under and reports to the Kirklees Communities Partnership Board." in page
+    assert "No members are recorded for the Rural Community Outcome Group." in page
+    assert "No meetings of the Rural Community Outcome Group are published yet." in page
+
+
+def test_a_body_page_shows_the_latest_meetings_and_leads_to_the_rest(client):
+    body = BodyFactory()
+    for days in range(12):
+        MeetingFactory(body=body, date=date(2023, 1, 1) + timedelta(days=days))
+    response = client.get(f"/governance/{body.slug}/")
+    assert len(items_in(response, "meetings-table", "a")) == 10
+    assert f'href="/meetings/?body={body.slug}"' in response.content.decode()
+
+
+def test_an_unknown_body_is_not_found(client, real_plan):
+    assert client.get("/governance/no-such-body/").status_code == 404
+
+
+# ---- meeting list -------------------------------------------------------------------------------
+
+
+def test_the_meeting_list_shows_the_boards_minuted_meetings_with_only_the_dates_known(client, real_plan):
+    response = client.get("/meetings/?body=communities-board")
+    assert response.status_code == 200
+    page = text(response)
+    assert "8 meetings match your filters." in page
+    assert [row.split(":")[0] for row in items_in(response, "main-content", "th") if ":" in row] == BOARD_DATES
+    # A month-only date is never given a day.
+    assert "December 2022" in page
+    assert "1 December 2022" not in page
+    assert page.count("Published") >= 8
+
+
+def test_the_meeting_list_groups_every_meeting_by_year_newest_first(client, real_plan):
+    response = client.get("/meetings/")
+    page = text(response)
+    assert "10 meetings." in page
+    assert items_in(response, "main-content", "caption") == ["2023", "2022", "2021", "2020", "2019"]
+    assert "18 June 2019 : Cabinet Cabinet Held Not published" in page
+    assert "2020 : Overview and Scrutiny Committee Overview and Scrutiny Committee Held Published" in page
+
+
+def test_the_meeting_list_filters_by_year_and_keeps_the_filter_in_the_form(client, real_plan):
+    response = client.get("/meetings/?year=2019")
+    page = text(response)
+    assert "1 meeting match your filters." in page
+    assert "Cabinet" in page
+    assert "Kirklees Communities Partnership Board Held" not in page
+    assert '<option value="2019" selected>2019</option>' in response.content.decode()
+    assert "Clear filters" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=abc", "Select a year from the list"),
+        ("year=1850", "Select a year from the list"),
+        ("body=nonexistent", "Select a body from the list"),
+        ("body=nonexistent&year=abc", "Select a body from the list"),
+        ("body=%00", "Select a body from the list"),
+        ("year=%00", "Select a year from the list"),
+        ("year=2022&body=%3Cscript%3E", "Select a body from the list"),
+    ],
+)
+def test_a_bad_filter_value_gives_a_clear_message_not_an_error(client, real_plan, query, message):
+    response = client.get(f"/meetings/?{query}")
+    # The request's fault, said plainly on a page like any other.
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "<title>Error: Meetings" in content
+    assert 'class="govuk-error-summary"' in content
+    assert message in text(response)
+    assert "govuk-select--error" in content
+
+
+def test_the_meeting_list_says_when_no_meeting_matches(client, real_plan):
+    page = text(client.get("/meetings/?body=cog-rural"))
+    assert "No meetings match your filters." in page
+
+
+def test_the_meeting_list_says_when_there_are_no_meetings_yet(client):
+    page = text(client.get("/meetings/"))
+    assert "No meetings are published yet." in page
+    assert "Clear filters" not in page
+
+
+def test_a_long_meeting_list_is_paged_and_keeps_its_filters(client, real_plan):
+    grow_governance()
+    response = client.get("/meetings/?body=communities-board")
+    page = text(response)
+    assert "98 meetings match your filters." in page
+    assert "Page 1 of 4" in page
+    assert 'href="?body=communities-board&amp;page=2"' in response.content.decode()
+    assert client.get("/meetings/?body=communities-board&page=4").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["abc", "99", "0"])
+def test_a_page_number_out_of_range_is_not_found(client, real_plan, page):
+    assert client.get(f"/meetings/?page={page}").status_code == 404
+
+
+# ---- meeting page -------------------------------------------------------------------------------
+
+
+def test_the_cabinet_meeting_shows_the_plan_item_with_its_contacts_and_recommendation(client, real_plan):
+    meeting = meeting_of("cabinet")
+    response = client.get(f"/meetings/{meeting.pk}/")
+    page = text(response)
+    content = response.content.decode()
+    assert "Cabinet Meeting, 18 June 2019" in page
+    assert 'id="item-1"' in content
+    assert "1. Kirklees Communities Partnership Plan" in page
+    assert "To seek approval by Full Council as a key policy forming the Council's Policy Framework" in page
+    assert "Contacts Carol Gilchrist, Head of Communities Rachel Spencer-Henshall" in page
+    assert (
+        "Recommendation (1) That the Communities Partnership Plan be approved by Full Council as a key policy"
+    ) in page
+    assert 'href="/plans/2018-2021/"' in content
+    assert "The minutes of this meeting are not published yet." in page
+    assert "No attendance is recorded for this meeting." in page
+    assert 'href="/meetings/"' in content
+    assert 'href="/governance/cabinet/"' in content
+
+
+def test_the_scrutiny_meeting_shows_the_refresh_item_with_its_minute_and_two_resolutions(client, real_plan):
+    meeting = meeting_of("overview-and-scrutiny")
+    response = client.get(f"/meetings/{meeting.pk}/")
+    page = text(response)
+    assert "Overview and Scrutiny Committee Meeting, 2020" in page
+    assert "Date 2020 (the record gives only the year)" in page
+    assert "1. Kirklees Communities Partnership Plan – Refresh, October 2020" in page
+    assert "The Committee received a report which offered Members the opportunity" in page
+    assert (
+        "Decisions Resolution (1) That the officers from Communities, representative of West Yorkshire police"
+    ) in page
+    assert (
+        "Resolution (2) That officers be requested to take account of the comments made by the Panel in relation "
+        "to the 2020 refresh of the Kirklees Communities Partnership Plan"
+    ) in page
+    assert "In attendance Jill Greenfield, Service Director, Customer and Communities (Kirklees Council)" in page
+    assert "Chief Inspector Alan Travis, West Yorkshire Police Councillor" in page
+    assert "The minutes are given with each agenda item above." in page
+    assert 'href="/plans/2020-refresh/"' in response.content.decode()
+
+
+def test_a_board_meeting_links_its_minutes_on_the_councils_website(client, real_plan):
+    meeting = Meeting.objects.get(body__slug="communities-board", date=date(2022, 12, 1))
+    response = client.get(f"/meetings/{meeting.pk}/")
+    page = text(response)
+    assert "Kirklees Communities Partnership Board Meeting, December 2022" in page
+    assert "Date December 2022 (the record gives only the month)" in page
+    assert "Communities Partnership Board minutes - December 2022 (opens on the Council's website)" in page
+    assert "The minutes are published as a document" in page
+    assert "No agenda is recorded for this meeting." in page
+
+
+def test_a_meeting_shows_its_time_and_place_when_known(client):
+    meeting = MeetingFactory(start_time="14:00", location="Council Chamber, Huddersfield Town Hall")
+    page = text(client.get(f"/meetings/{meeting.pk}/"))
+    assert "Time 2:00pm" in page
+    assert "Place Council Chamber, Huddersfield Town Hall" in page
+
+
+def test_a_link_elsewhere_says_so(client):
+    meeting = MeetingFactory()
+    DocumentFactory(meeting=meeting, title="Police report", url="https://www.westyorkshire.police.uk/report.pdf")
+    page = text(client.get(f"/meetings/{meeting.pk}/"))
+    assert "Police report (opens on another website)" in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/meetings/abc/", "/meetings/999999/", "/meetings/99999999999999999999/", "/meetings/-1/"]
+)
+def test_an_unknown_or_malformed_meeting_address_is_not_found(client, real_plan, url):
+    assert client.get(url).status_code == 404
+
+
+# ---- never shown publicly -----------------------------------------------------------------------
+
+
+def test_draft_minutes_and_unpublished_meetings_never_appear(client, real_plan):
+    board = Body.objects.get(slug="communities-board")
+    drafted = MeetingFactory(body=board, date=date(2024, 1, 16))
+    MinutesFactory(meeting=drafted, status=Minutes.Status.DRAFT, text="DRAFT MINUTES TEXT")
+    AgendaItemFactory(meeting=drafted, title="Visible item", minute="DRAFT ITEM MINUTE")
+    private = MeetingFactory(body=board, date=date(2024, 2, 20), is_published=False)
+    MinutesFactory(meeting=private, text="PRIVATE SESSION MINUTES")
+    AgendaItemFactory(meeting=private, title="PRIVATE ITEM")
+
+    page = client.get(f"/meetings/{drafted.pk}/").content.decode()
+    assert "Visible item" in page
+    assert "DRAFT" not in page
+    assert "The minutes of this meeting are not published yet." in page
+    assert client.get(f"/meetings/{private.pk}/").status_code == 404
+
+    for url in (
+        "/meetings/",
+        "/meetings/?year=2024",
+        "/governance/communities-board/",
+        "/meetings/feed/",
+        "/meetings/minutes/feed/",
+        "/sitemap.xml",
+    ):
+        content = client.get(url).content.decode()
+        assert "20 February 2024" not in content, url
+        assert f"/meetings/{private.pk}/" not in content, url
+        assert "PRIVATE" not in content, url
+        assert "DRAFT" not in content, url
+    assert f"/meetings/{drafted.pk}/" in client.get("/meetings/").content.decode()
+    assert f"/meetings/{drafted.pk}/#minutes" not in client.get("/meetings/minutes/feed/").content.decode()
+
+
+# ---- addresses ----------------------------------------------------------------------------------
+
+
+def test_every_governance_record_leads_to_the_public_page_that_shows_it(client, real_plan):
+    meeting = meeting_of("overview-and-scrutiny")
+    item = AgendaItem.objects.get(meeting=meeting)
+    document = DocumentFactory(meeting=meeting, agenda_item=item)
+    records = [
+        (Body.objects.get(slug="cabinet"), "/governance/cabinet/", None),
+        (Body.objects.get(slug="cabinet").memberships.first(), "/governance/cabinet/", "members"),
+        (meeting, f"/meetings/{meeting.pk}/", None),
+        (item, f"/meetings/{meeting.pk}/", "item-1"),
+        (Decision.objects.get(agenda_item=item, number=2), f"/meetings/{meeting.pk}/", "item-1-decision-2"),
+        (meeting.minutes, f"/meetings/{meeting.pk}/", "minutes"),
+        (meeting.attendance.first(), f"/meetings/{meeting.pk}/", "attendance"),
+        (document, f"/meetings/{meeting.pk}/", f"document-{document.pk}"),
+        (StatutoryDuty.objects.first(), "/governance/", f"duty-{StatutoryDuty.objects.first().pk}"),
+        (KeyDecision.objects.get(), "/governance/", f"key-decision-{KeyDecision.objects.get().pk}"),
+    ]
+    for record, path, anchor in records:
+        assert record.get_absolute_url() == path + (f"#{anchor}" if anchor else "")
+        response = client.get(path)
+        assert response.status_code == 200
+        if anchor:
+            assert f'id="{anchor}"' in response.content.decode(), record
+
+
+def test_the_sitemap_lists_the_governance_pages_and_every_public_meeting(client, real_plan):
+    private = MeetingFactory(is_published=False)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for path in ["/governance/", "/meetings/"] + [f"/governance/{body.slug}/" for body in Body.objects.all()]:
+        assert f"{path}</loc>" in sitemap, path
+    for meeting in Meeting.objects.filter(is_published=True):
+        assert f"/meetings/{meeting.pk}/</loc>" in sitemap
+    assert f"/meetings/{private.pk}/</loc>" not in sitemap
+
+
+# ---- query budgets ------------------------------------------------------------------------------
+
+
+def budget_urls():
+    scrutiny = meeting_of("overview-and-scrutiny")
+    return [
+        "/governance/",
+        "/governance/communities-board/",
+        "/meetings/",
+        "/meetings/?body=communities-board",
+        "/meetings/?year=2022",
+        f"/meetings/{scrutiny.pk}/",
+        "/meetings/feed/",
+        "/meetings/minutes/feed/",
+    ]
+
+
+def test_every_page_costs_the_same_queries_with_ten_times_the_data(client, real_plan):
+    urls = budget_urls()
+    before = {url: queries(client, url) for url in urls}
+    before_error = queries(client, "/meetings/?year=abc", status=400)
+    grow_governance()
+    assert Meeting.objects.count() >= 100
+    after = {url: queries(client, url) for url in urls}
+    assert after == before
+    assert queries(client, "/meetings/?year=abc", status=400) == before_error
+    # And the costs stay small: a handful per page, whatever the page.
+    assert max(before.values()) <= 8, before

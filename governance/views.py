@@ -1,0 +1,230 @@
+"""Public pages for the partnership's governance: its bodies, their members, and their meetings.
+
+Only what residents may see is reachable: meetings an officer has unticked are 404s, and minutes are
+shown only once published. Each view loads what its template shows in a fixed number of queries,
+however many bodies, members, meetings or agenda items there are.
+"""
+
+from urllib.parse import urlsplit
+
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+
+from governance.filters import MeetingFilter
+from governance.models import AgendaItem, Attendance, Body, KeyDecision, Meeting, Membership, Minutes, StatutoryDuty
+from priorities.models import PublicationStatus
+
+# How the bodies at the top of the structure are grouped on the governance page, and what each group is for.
+BODY_GROUPS = [
+    {
+        "id": "partnership",
+        "title": "The partnership",
+        "kinds": {Body.Kind.BOARD, Body.Kind.DELIVERY, Body.Kind.LOCALITY},
+        "intro": "The Communities Board leads the partnership and oversees the plan. The groups under it report to it.",
+    },
+    {
+        "id": "council",
+        "title": "Kirklees Council",
+        "kinds": {Body.Kind.SCRUTINY, Body.Kind.EXECUTIVE, Body.Kind.COUNCIL},
+        "intro": "The Communities Board makes recommendations to the Council's Cabinet. Cabinet and Full Council "
+        "approve the plan as part of the Council's Policy Framework, and Overview and Scrutiny checks "
+        "how it is going.",
+    },
+    {
+        "id": "partners",
+        "title": "Partner boards",
+        "kinds": {Body.Kind.PARTNER},
+        "intro": "Boards the Communities Board works alongside on shared issues.",
+    },
+]
+
+COUNCIL_HOST = "kirklees.gov.uk"
+LATEST_MEETINGS_ON_BODY_PAGE = 10
+
+
+def public_edition(edition):
+    """The edition if residents may see it; a draft is never named publicly."""
+    return edition if edition is not None and edition.status != PublicationStatus.DRAFT else None
+
+
+def published_minutes(meeting):
+    """The meeting's minutes if they are published; drafts are never shown."""
+    try:
+        minutes = meeting.minutes
+    except Minutes.DoesNotExist:
+        return None
+    return minutes if minutes.status == Minutes.Status.PUBLISHED else None
+
+
+def link_note(url):
+    """Where an external document link leads, for the words beside it."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == COUNCIL_HOST or host.endswith("." + COUNCIL_HOST):
+        return "opens on the Council's website"
+    return "opens on another website"
+
+
+def body_tree(bodies):
+    """Nest the bodies under their parents; return the top-level ones, each with `sub_bodies` and `kind_label`."""
+    by_id = {body.pk: body for body in bodies}
+    for body in bodies:
+        body.sub_bodies = []
+        # "Cabinet: council executive" says something; "Full Council: full council" does not.
+        kind = body.get_kind_display()
+        body.kind_label = "" if kind.lower() == body.name.lower() else kind.lower()
+    roots = []
+    for body in bodies:
+        parent = by_id.get(body.parent_id)
+        (parent.sub_bodies if parent else roots).append(body)
+    return roots
+
+
+def attendance_in_order():
+    """Those present first, then those in attendance, apologies and absences, each in the order minuted."""
+    order = Case(
+        *(When(status=status, then=Value(position)) for position, status in enumerate(Attendance.Status.values)),
+        output_field=IntegerField(),
+    )
+    return Attendance.objects.select_related("organisation").annotate(status_order=order).order_by("status_order", "pk")
+
+
+def governance_crumbs():
+    return [("Home", reverse("home")), ("Governance", reverse("governance:overview"))]
+
+
+def meeting_list_crumbs():
+    return [("Home", reverse("home")), ("Meetings", reverse("governance:meeting-list"))]
+
+
+class GovernanceView(TemplateView):
+    """The bodies and how they relate, who sits on them, the Board's duties and the key decisions."""
+
+    template_name = "governance/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = Prefetch("memberships", queryset=Membership.objects.current(timezone.localdate()), to_attr="members")
+        bodies = list(Body.objects.select_related("locality").prefetch_related(members))
+        roots = body_tree(bodies)
+        groups = [{**group, "bodies": [body for body in roots if body.kind in group["kinds"]]} for group in BODY_GROUPS]
+        known = set().union(*(group["kinds"] for group in BODY_GROUPS))
+        others = [body for body in roots if body.kind not in known]
+        if others:
+            groups.append({"id": "other", "title": "Other bodies", "intro": "", "bodies": others})
+        duties = (
+            StatutoryDuty.objects.filter(Q(edition__isnull=True) | ~Q(edition__status=PublicationStatus.DRAFT))
+            .select_related("body")
+            .order_by("body__order", "body__name", "number")
+        )
+        key_decisions = list(KeyDecision.objects.select_related("decision_maker", "plan_edition"))
+        for decision in key_decisions:
+            decision.public_edition = public_edition(decision.plan_edition)
+        context.update(
+            groups=[group for group in groups if group["bodies"]],
+            bodies_with_members=[body for body in bodies if body.members],
+            duties=list(duties),
+            key_decisions=key_decisions,
+            breadcrumbs=[("Home", reverse("home")), ("Governance", None)],
+        )
+        return context
+
+
+class BodyDetailView(DetailView):
+    """One body: its role, where it sits, who sits on it and its latest meetings."""
+
+    context_object_name = "body"
+
+    def get_queryset(self):
+        members = Prefetch("memberships", queryset=Membership.objects.current(timezone.localdate()), to_attr="members")
+        return Body.objects.select_related("parent", "locality").prefetch_related("children", members)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        body = self.object
+        # One more than we show, to know whether to point to the full list without counting.
+        meetings = list(
+            Meeting.objects.public().filter(body=body).with_minutes_published()[: LATEST_MEETINGS_ON_BODY_PAGE + 1]
+        )
+        context.update(
+            meetings=meetings[:LATEST_MEETINGS_ON_BODY_PAGE],
+            more_meetings=len(meetings) > LATEST_MEETINGS_ON_BODY_PAGE,
+            all_meetings_url=f"{reverse('governance:meeting-list')}?body={body.slug}",
+            breadcrumbs=[*governance_crumbs(), (body.name, None)],
+        )
+        return context
+
+
+class MeetingListView(ListView):
+    """Public meetings, newest first, filtered by body and year; a bad filter value gets a clear message, not a 500."""
+
+    template_name = "governance/meeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = MeetingFilter(self.request.GET or None)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return Meeting.objects.none()
+        # A full ordering, so that paging never shows a meeting twice or skips one.
+        meetings = self.filterset.qs.select_related("body").order_by("-date", "body__order", "body__name", "-pk")
+        return meetings.with_minutes_published()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["has_errors"]:
+            response.status_code = 400  # a wrong filter value is the request's fault; the page says which
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        form = self.filterset.form
+        context.update(
+            form=form,
+            has_errors=bool(form.errors),
+            is_filtered=any(params.get(name) for name in self.filterset.filters),
+            query=params.urlencode(),
+            breadcrumbs=[("Home", reverse("home")), ("Meetings", None)],
+        )
+        return context
+
+
+class MeetingDetailView(DetailView):
+    """One public meeting: its agenda with the decisions made, attendance, published minutes and documents."""
+
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        agenda = AgendaItem.objects.select_related("plan_edition").prefetch_related("decisions")
+        return (
+            Meeting.objects.public()
+            .select_related("body", "minutes")
+            .prefetch_related(
+                Prefetch("agenda_items", queryset=agenda),
+                Prefetch("attendance", queryset=attendance_in_order()),
+                "documents",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        documents = list(meeting.documents.all())
+        for document in documents:
+            document.link_note = link_note(document.url) if document.url else ""
+        items = list(meeting.agenda_items.all())
+        for item in items:
+            item.public_edition = public_edition(item.plan_edition)
+            item.papers = [document for document in documents if document.agenda_item_id == item.pk]
+        context.update(
+            minutes=published_minutes(meeting),
+            minutes_in_items=any(item.minute for item in items),
+            agenda_items=items,
+            attendance=list(meeting.attendance.all()),
+            documents=documents,
+            breadcrumbs=[*meeting_list_crumbs(), (f"{meeting.body.name}, {meeting.date_text}", None)],
+        )
+        return context

@@ -1,0 +1,175 @@
+"""The site's own pages: those that bring the plan, its measures and its meetings together.
+
+They live in the project package because they draw on all three apps, and `priorities` (the core)
+must not depend on the others.
+"""
+
+from collections import Counter
+
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from governance.models import AgendaItem, Meeting
+from measures.models import Measure, Status
+from priorities.models import Action, PlanEdition, Priority, Theme
+
+BOARD = "communities-board"
+
+
+def page(template_name):
+    return TemplateView.as_view(template_name=template_name)
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return HttpResponse(f"User-agent: *\nDisallow: /admin/\n\nSitemap: {sitemap}\n", content_type="text/plain")
+
+
+def public_measures():
+    """Measures with their latest final values, so each one's status costs no extra query."""
+    return Measure.objects.with_latest_value().select_related("lead_partner").order_by("number")
+
+
+def status_counts(measures):
+    """How many measures have each status, in the order a reader scans them."""
+    counts = Counter(measure.status.code for measure in measures)
+    return [{"code": status.value, "label": status.label, "count": counts.get(status.value, 0)} for status in Status]
+
+
+def has_illustrative(measures):
+    """Whether any status shown rests on an illustrative (sample) value, so the page must say so."""
+    return any(m.latest_reading and m.latest_reading.is_illustrative for m in measures)
+
+
+class HomeView(TemplateView):
+    """The vision, the priorities at a glance, how the measures stand, and the Board's meetings."""
+
+    template_name = "pages/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        edition = PlanEdition.objects.current()
+        context["edition"] = edition
+        if edition is not None:
+            priorities = list(
+                edition.priorities.annotate(action_count=Count("actions", distinct=True)).prefetch_related(
+                    Prefetch("measures", queryset=public_measures())
+                )
+            )
+            measures = [measure for priority in priorities for measure in priority.measures.all()]
+            context.update(
+                priorities=priorities,
+                status_counts=status_counts(measures),
+                measure_count=len(measures),
+                has_illustrative=has_illustrative(measures),
+            )
+        today = timezone.localdate()
+        board_meetings = Meeting.objects.public().filter(body__slug=BOARD).select_related("body")
+        context["next_meeting"] = (
+            board_meetings.filter(date__gte=today, status=Meeting.Status.SCHEDULED).order_by("date").first()
+        )
+        context["latest_meeting"] = board_meetings.filter(date__lt=today).order_by("-date").first()
+        return context
+
+
+class PlanOnAPageView(TemplateView):
+    """The outcome framework: every measure of the current plan, by priority, with its status."""
+
+    template_name = "pages/plan_on_a_page.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        edition = PlanEdition.objects.current()
+        context["edition"] = edition
+        context["breadcrumbs"] = [("Home", reverse("home")), ("Plan on a page", None)]
+        if edition is not None:
+            priorities = list(edition.priorities.prefetch_related(Prefetch("measures", queryset=public_measures())))
+            measures = [measure for priority in priorities for measure in priority.measures.all()]
+            context.update(
+                priorities=priorities,
+                status_counts=status_counts(measures),
+                has_illustrative=has_illustrative(measures),
+            )
+        return context
+
+
+class PriorityDetailView(TemplateView):
+    """A strategic priority: what it includes, what the Board will do, its measures and the evidence."""
+
+    template_name = "pages/priority_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        priority = get_object_or_404(
+            Priority.objects.public()
+            .select_related("edition")
+            .prefetch_related(
+                Prefetch("themes", queryset=Theme.objects.filter(parent=None).prefetch_related("sub_themes")),
+                Prefetch(
+                    "actions",
+                    queryset=Action.objects.select_related("lead_body").prefetch_related("lead_partners"),
+                ),
+                Prefetch("measures", queryset=public_measures()),
+            ),
+            edition__slug=self.kwargs["edition"],
+            slug=self.kwargs["slug"],
+        )
+        measures = list(priority.measures.all())
+        edition = priority.edition
+        context["breadcrumbs"] = [
+            ("Home", reverse("home")),
+            (edition.title, reverse("priorities:edition-detail", kwargs={"slug": edition.slug})),
+            (f"Priority {priority.number}", None),
+        ]
+        context.update(
+            priority=priority,
+            edition=priority.edition,
+            measures=measures,
+            has_illustrative=has_illustrative(measures),
+        )
+        return context
+
+
+class SearchView(TemplateView):
+    """Search the public priorities, actions, measures and meetings."""
+
+    template_name = "pages/search.html"
+    limit = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [("Home", reverse("home")), ("Search", None)]
+        query = self.request.GET.get("q", "").strip()
+        context["query"] = query
+        if "q" not in self.request.GET:
+            return context
+        if len(query) < 2:
+            context["error"] = "Enter at least 2 characters to search for"
+            return context
+        if len(query) > 100:
+            context["error"] = "Search for 100 characters or fewer"
+            return context
+        priorities = Priority.objects.public().select_related("edition")
+        actions = Action.objects.public().select_related("priority__edition")
+        measures = Measure.objects.public().select_related("priority__edition")
+        items = AgendaItem.objects.filter(meeting__is_published=True).select_related("meeting__body")
+        results = {
+            "priorities": priorities.filter(
+                Q(title__icontains=query) | Q(introduction__icontains=query) | Q(themes__title__icontains=query)
+            ).distinct(),
+            "actions": actions.filter(text__icontains=query),
+            "measures": measures.filter(
+                Q(title__icontains=query) | Q(plan_wording__icontains=query) | Q(code__iexact=query)
+            ),
+            "meetings": items.filter(
+                Q(title__icontains=query) | Q(description__icontains=query) | Q(minute__icontains=query)
+            ),
+        }
+        results = {name: list(queryset[: self.limit]) for name, queryset in results.items()}
+        context["results"] = results
+        context["total"] = sum(len(found) for found in results.values())
+        return context

@@ -1,0 +1,67 @@
+"""The measure pages in real Chromium: WCAG 2.2 AA by axe, and a keyboard user can see where they are."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/measures/",
+        "/measures/?status=off_track",
+        "/measures/?locality=huddersfield",
+        "/measures/KPM-2.6/",  # values, a chart and values by locality
+        "/measures/KPM-4.2/",  # a target that changes each year
+        "/measures/KPM-2.2/",  # no values yet
+    ],
+)
+def test_measure_pages_meet_wcag_22_aa(real_plan, assert_accessible, path):
+    assert_accessible(path)
+
+
+def test_the_status_page_with_a_filter_error_meets_wcag_22_aa(real_plan, page, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from conftest import WCAG_22_AA
+
+    response = page.goto(f"{live_server.url}/measures/?status=bogus")
+    assert response.status == 400
+    results = Axe().run(page, options=WCAG_22_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_keyboard_focus_on_the_status_table_links_is_visible(real_plan, page, live_server):
+    page.goto(f"{live_server.url}/measures/")
+    target = page.locator("table a").first
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tabbing never reached the first measure in the table")
+    background, outline, shadow = target.evaluate(
+        "element => { const style = getComputedStyle(element);"
+        " return [style.backgroundColor, style.outlineStyle, style.boxShadow]; }"
+    )
+    assert background == "rgb(255, 221, 0)" or outline != "none" or shadow != "none", (background, outline, shadow)
+
+
+def test_the_filters_work_from_the_keyboard_and_stay_in_the_address(real_plan, page, live_server):
+    page.goto(f"{live_server.url}/measures/")
+    page.select_option("#id_status", "off_track")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/measures/?*")
+    assert "status=off_track" in page.url
+    assert page.locator("table tbody tr").count() == 3
+    assert page.locator("#id_status").input_value() == "off_track"
+    href = page.get_by_role("link", name="Download this table as CSV").get_attribute("href")
+    assert href.endswith("status=off_track")
+
+
+def test_the_status_page_prints_without_the_filters(real_plan, page, live_server):
+    page.goto(f"{live_server.url}/measures/")
+    page.emulate_media(media="print")
+    assert not page.locator("form.kcpp-no-print").is_visible()
+    assert not page.get_by_role("link", name="Download this table as CSV").is_visible()
+    assert page.locator("table").first.is_visible()

@@ -1,0 +1,173 @@
+"""The measure chart's layout: what a reader sees in it follows from the values, the baseline and the target."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+
+from measures.charts import LABEL_GAP, MAX_PERIOD_LABELS, line_chart, nice_step, value_axis
+from measures.models import Direction, Measure, Reading, TargetKind
+
+D = Decimal
+BASELINE = D(4404)
+
+
+def measure(kind=TargetKind.BELOW_BASELINE, direction=Direction.LOWER, *, baseline=BASELINE, target=None, **fields):
+    return Measure(
+        code="T-1",
+        title="Violent offences",
+        target_kind=kind,
+        direction=direction,
+        baseline_value=baseline,
+        baseline_period="2021/22" if baseline is not None else "",
+        baseline_period_end=date(2022, 3, 31) if baseline is not None else None,
+        target_value=target,
+        **fields,
+    )
+
+
+def year(start, value, illustrative=False):
+    return Reading(D(value), f"{start}/{(start + 1) % 100:02d}", date(start + 1, 3, 31), illustrative)
+
+
+def test_no_values_means_no_chart():
+    assert line_chart(measure(), []) is None
+
+
+def test_points_run_left_to_right_and_higher_values_sit_higher():
+    chart = line_chart(measure(), [year(2022, 4520), year(2023, 4612), year(2024, 4300)])
+    xs = [point.x for point in chart.points]
+    assert xs == sorted(xs) and chart.left < xs[0] and xs[-1] < chart.right
+    low, high, lowest = chart.points
+    assert high.y < low.y < lowest.y  # SVG y grows downwards
+    assert [point.value_text for point in chart.points] == ["4,520", "4,612", "4,300"]
+    assert [tick.label for tick in chart.period_ticks] == ["2022/23", "2023/24", "2024/25"]
+    assert chart.line_d.startswith(f"M {xs[0]},") and chart.line_d.count(" L ") == 2
+
+
+def test_a_single_value_sits_in_the_middle():
+    chart = line_chart(measure(), [year(2023, 4612)])
+    assert chart.points[0].x == (chart.left + chart.right) / 2
+
+
+def test_the_value_axis_covers_values_baseline_and_target_with_round_ticks():
+    chart = line_chart(
+        measure(
+            TargetKind.BELOW_THRESHOLD, baseline=D("47.9"), target=D(60), unit=Measure.Unit.PERCENT, decimal_places=1
+        ),
+        [year(2022, "47.1"), year(2023, "46.3")],
+    )
+    labels = [tick.label for tick in chart.value_ticks]
+    assert labels[0] == "40%" and labels[-1] == "65%"
+    assert all(label.endswith("%") for label in labels)
+    positions = [tick.position for tick in chart.value_ticks]
+    assert positions[0] == chart.bottom and positions[-1] == chart.top
+
+
+@pytest.mark.parametrize(
+    ("numbers", "percent", "expected"),
+    [
+        ([4404, 4520, 4612], False, (4300, 4700, 100)),
+        ([231, 219], False, (215, 235, 5)),
+        ([57, 60], True, (56, 61, 1)),
+        ([0, 5], False, (0, 6, 2)),  # a count never goes below zero
+        ([95, 100], True, (94, 100, 2)),  # a percentage never goes above 100
+        ([7, 7], False, (6, 8, 0.5)),  # one value: some room either side
+        ([0, 0], False, (0, 1, 0.5)),
+    ],
+)
+def test_value_axis(numbers, percent, expected):
+    assert value_axis(numbers, percent=percent) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("span", "step"), [(4, 1), (8, 2), (20, 5), (36, 10), (0.4, 0.1), (250, 100)])
+def test_steps_are_round_numbers(span, step):
+    assert nice_step(span) == pytest.approx(step)
+
+
+def test_a_target_below_the_baseline_is_one_line_said_to_be_the_baseline():
+    chart = line_chart(measure(), [year(2022, 4520)])
+    [line] = chart.reference_lines
+    assert line.kind == "target" and line.label == "Target = baseline"
+    assert line.d.endswith(f"H {chart.right}")
+    assert [item.label for item in chart.key] == ["Reported value", "Target, same as the baseline"]
+
+
+def test_a_fixed_threshold_and_a_baseline_are_two_labelled_lines_that_do_not_overprint():
+    chart = line_chart(
+        measure(TargetKind.BELOW_THRESHOLD, baseline=D("59.5"), target=D(60), unit=Measure.Unit.PERCENT),
+        [year(2023, 57)],
+    )
+    target, baseline = chart.reference_lines
+    assert (target.kind, target.label, baseline.kind, baseline.label) == ("target", "Target", "baseline", "Baseline")
+    assert abs(target.label_y - baseline.label_y) >= LABEL_GAP
+    assert target.label_y < baseline.label_y  # 60% is above 59.5%
+
+
+def test_a_change_per_year_target_steps_down_with_the_periods():
+    chart = line_chart(
+        measure(TargetKind.CHANGE_PER_YEAR, baseline=None, target=D(10)),
+        [year(2021, 240), year(2022, 231), year(2023, 219)],
+    )
+    [line] = chart.reference_lines
+    # No baseline: each year's target is 10 fewer than the year before (none for the first year).
+    assert line.d.count("M") == 1 and line.d.count("L") == 1
+    first_y, second_y = (float(part.split(",")[1]) for part in line.d.replace("M ", "").split(" L "))
+    assert second_y > first_y  # 221 is lower than 230, so further down
+
+
+def test_no_target_line_while_the_target_is_not_set():
+    chart = line_chart(
+        measure(TargetKind.SET_ELSEWHERE, baseline=None, target_set_by="Police and Crime Plan"), [year(2023, 100)]
+    )
+    assert chart.reference_lines == []
+    assert "Target: Set by the Police and Crime Plan." in chart.summary
+
+
+def test_illustrative_values_are_marked_in_the_chart_and_its_key():
+    chart = line_chart(measure(), [year(2022, 4520, illustrative=True), year(2023, 4612)])
+    assert [point.is_illustrative for point in chart.points] == [True, False]
+    assert chart.key[-1].label == "Illustrative value"
+    assert "Illustrative values are sample data, not real figures." in chart.summary
+    plain = line_chart(measure(), [year(2022, 4520)])
+    assert "Illustrative value" not in [item.label for item in plain.key]
+    assert "Illustrative" not in plain.summary
+
+
+def test_the_summary_says_what_the_chart_shows():
+    chart = line_chart(measure(), [year(2022, 4520), year(2023, 4612, illustrative=True)])
+    assert chart.summary == (
+        "Violent offences, Kirklees: 2 reported values, 2022/23 to 2023/24. "
+        "Latest: 4,612 in 2023/24 (illustrative). Target: Below 4,404 (2021/22 baseline). "
+        "Baseline: 4,404 (2021/22). Lower is better. Illustrative values are sample data, not real figures."
+    )
+
+
+def test_a_long_series_keeps_its_labels_readable():
+    readings = [year(start, 100 + start % 7) for start in range(2000, 2030)]
+    chart = line_chart(measure(TargetKind.NOT_SET, "", baseline=None), readings)
+    assert len(chart.period_ticks) <= MAX_PERIOD_LABELS
+    assert chart.period_ticks[-1].label == "2029/30"
+    assert [point.show_label for point in chart.points].count(True) == 1
+    assert chart.points[-1].show_label
+
+
+def test_a_value_label_moves_below_its_point_when_a_line_runs_just_above():
+    chart = line_chart(measure(baseline=D(4404)), [year(2022, 4000), year(2023, 4390)])
+    far, near = chart.points
+    assert far.label_y < far.y  # nothing close: above the point
+    assert near.label_y > near.y  # the target line is just above 4,390: below the point
+
+
+def test_the_rendered_chart_is_an_image_with_a_text_summary_and_no_inline_style():
+    chart = line_chart(measure(), [year(2022, 4520, illustrative=True), year(2023, 4612)])
+    svg = render_to_string("measures/_chart.html", {"chart": chart})
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="chart-title"' in svg and 'aria-describedby="chart-summary"' in svg
+    assert '<title id="chart-title">Violent offences: reported values for Kirklees</title>' in svg
+    assert '<desc id="chart-summary">Violent offences, Kirklees: 2 reported values' in svg
+    assert "style" not in svg.replace('class="', "")
+    assert svg.count("<text") == len(chart.value_ticks) + 2 + 1 + 2 + len(chart.key)
+    assert svg.count('<circle class="kcpp-chart__point') == 3  # two values and the key's illustrative marker
+    assert svg.count("kcpp-chart__point--illustrative") == 2

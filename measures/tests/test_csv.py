@@ -1,0 +1,226 @@
+"""The CSV downloads: what a spreadsheet or a script reading them gets."""
+
+import csv
+import io
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from measures.csv_export import cell, csv_response
+from measures.models import Measure, ReportedValue
+from measures.tests.factories import MeasureFactory, ReportedValueFactory
+from measures.views import MEASURE_CSV_HEADER, STATUS_CSV_HEADER
+from priorities.models import PlanEdition, PublicationStatus
+from priorities.tests.factories import PlanEditionFactory, PriorityFactory
+
+
+def read(response):
+    """The CSV as a list of rows, parsed strictly as RFC 4180 text."""
+    body = response.content.decode("utf-8")
+    return list(csv.reader(io.StringIO(body, newline=""), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (Decimal("4404.000"), "4404"),
+        (Decimal("47.900"), "47.9"),
+        (Decimal("100.000"), "100"),  # never 1E+2
+        (Decimal("0.000"), "0"),
+        (Decimal("-3"), "-3"),  # a negative number is a number, not a formula
+        (12, "12"),
+        (date(2023, 3, 31), "2023-03-31"),
+        (datetime(2024, 3, 31, 23, 30, tzinfo=UTC), "2024-04-01"),  # shown in UK time (BST)
+        ("Vehicle offences", "Vehicle offences"),
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+44 1484", "'+44 1484"),
+        ("-1 offences", "'-1 offences"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("A = B", "A = B"),
+    ],
+)
+def test_cells(value, expected):
+    assert cell(value) == expected
+
+
+def test_a_csv_response_is_rfc_4180_utf_8_and_named():
+    response = csv_response(
+        "x.csv", ["a", "b"], [["Tackling Violence, Abuse & Exploitation", 'He said "hi"\nthen left']]
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+    body = response.content
+    assert body.startswith(b"a,b\r\n")  # no byte-order mark, CRLF line ends
+    assert b'"Tackling Violence, Abuse & Exploitation","He said ""hi""\nthen left"\r\n' in body
+    assert read(response) == [["a", "b"], ["Tackling Violence, Abuse & Exploitation", 'He said "hi"\nthen left']]
+
+
+# ---- the status table as CSV ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_status_csv_has_the_rows_and_columns_of_the_page(client, real_plan):
+    response = client.get("/measures/status.csv")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="measure-status.csv"'
+    rows = read(response)
+    assert rows[0] == STATUS_CSV_HEADER
+    current = Measure.objects.filter(priority__edition__status=PublicationStatus.PUBLISHED)
+    assert [row[1] for row in rows[1:]] == [m.code for m in current.order_by("priority__number", "number")]
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record == {
+        "priority": "1. Tackling Violence, Abuse & Exploitation",
+        "measure_code": "KPM-1.1",
+        "measure_title": "Violent offences resulting in injury",
+        "baseline": "4404",
+        "baseline_period": "2021/22",
+        "latest_value": "4612",
+        "latest_period": "2023/24",
+        "target": "Below 4,404 (2021/22 baseline)",
+        "status": "Off track",
+        "direction_of_travel": "Getting worse",
+        "lead_partner": "West Yorkshire Police",
+        "unit": "offences",
+        "illustrative": "true",
+    }
+    no_data = dict(zip(rows[0], rows[[row[1] for row in rows].index("KPM-2.2")], strict=True))
+    assert (no_data["latest_value"], no_data["status"], no_data["illustrative"]) == ("", "No data yet", "false")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["status=off_track", "priority=reducing-risk", "locality=huddersfield", "priority=reducing-risk&status=on_track"],
+)
+def test_status_csv_keeps_the_pages_filters(client, real_plan, query):
+    page = client.get(f"/measures/?{query}").text
+    shown = re.findall(r'id="measure-[^"]+">\s*<th[^>]*><a[^>]*>([^<]+)<', page)
+    assert f'href="/measures/status.csv?{query.replace("&", "&amp;")}"' in page
+    rows = read(client.get(f"/measures/status.csv?{query}"))
+    assert [row[1] for row in rows[1:]] == shown
+
+
+@pytest.mark.django_db
+def test_status_csv_by_locality_adds_that_localitys_figure(client, real_plan):
+    response = client.get("/measures/status.csv?locality=huddersfield")
+    assert response["Content-Disposition"] == 'attachment; filename="measure-status-huddersfield.csv"'
+    rows = read(response)
+    assert rows[0][7:10] == ["locality", "locality_latest_value", "locality_latest_period"]
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert (record["measure_code"], record["latest_value"], record["locality_latest_value"]) == (
+        "KPM-2.6",
+        "1988",
+        "781",
+    )
+    assert (record["locality"], record["status"]) == ("Huddersfield", "Off track")
+
+
+@pytest.mark.django_db
+def test_status_csv_with_an_invalid_filter_says_why(client, real_plan):
+    response = client.get("/measures/status.csv?status=bogus")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == "Select a status from the list\n"
+
+
+@pytest.mark.django_db
+def test_status_csv_without_a_published_plan_is_just_the_header(client, db):
+    PlanEditionFactory(status=PublicationStatus.DRAFT)
+    assert read(client.get("/measures/status.csv")) == [STATUS_CSV_HEADER]
+
+
+# ---- a measure's values as CSV -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_measure_csv_is_tidy_long_data(client, real_plan):
+    response = client.get("/measures/KPM-2.6/values.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="kpm-2.6-values.csv"'
+    rows = read(response)
+    assert rows[0] == MEASURE_CSV_HEADER
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert [(r["period"], r["locality"], r["value"], r["status"]) for r in records] == [
+        ("2022/23", "", "1902", "On track"),
+        ("2023/24", "", "1988", "Off track"),
+        ("2023/24", "Batley and Spen", "512", ""),
+        ("2023/24", "Dewsbury and Mirfield", "455", ""),
+        ("2023/24", "Huddersfield", "781", ""),
+        ("2023/24", "Rural", "240", ""),
+    ]
+    first = records[0]
+    today = date.today().isoformat()
+    assert first == {
+        "measure_code": "KPM-2.6",
+        "measure_title": "Vehicle offences",
+        "priority": "Reducing Anti-Social Behaviour (ASB) & Neighbourhood Crime",
+        "period": "2022/23",
+        "period_start": "2022-04-01",
+        "period_end": "2023-03-31",
+        "locality": "",
+        "value": "1902",
+        "unit": "offences",
+        "baseline": "1971",
+        "target": "Below 1,971 (2021/22 baseline)",
+        "direction": "Lower is better",
+        "status": "On track",
+        "source": "West Yorkshire Police",
+        "illustrative": "true",
+        "last_updated": first["last_updated"],
+    }
+    assert first["last_updated"] <= today and re.fullmatch(r"\d{4}-\d{2}-\d{2}", first["last_updated"])
+
+
+@pytest.mark.django_db
+def test_measure_csv_gives_percentages_as_plain_numbers(client, real_plan):
+    rows = read(client.get("/measures/KPM-1.4/values.csv"))
+    values = [(row[7], row[8], row[9]) for row in rows[1:]]
+    assert values == [("47.1", "percentage", "47.9"), ("46.3", "percentage", "47.9")]
+
+
+@pytest.mark.django_db
+def test_measure_csv_leaves_out_provisional_values_and_neutralises_formulas(client, db):
+    edition = PlanEditionFactory(
+        status=PublicationStatus.PUBLISHED, approved_by="Cabinet", approved_on=date(2022, 9, 20)
+    )
+    measure = MeasureFactory(
+        priority=PriorityFactory(edition=edition, title="=Priority"),
+        code="T-1",
+        title='=HYPERLINK("http://example.com","Click")',
+        data_source="@Police",
+    )
+    ReportedValueFactory(measure=measure, value=Decimal("4000"), note="-fine")
+    ReportedValueFactory(
+        measure=measure,
+        period_start=date(2023, 4, 1),
+        period_end=date(2024, 3, 31),
+        value=Decimal(9999),
+        status=ReportedValue.Status.PROVISIONAL,
+    )
+    rows = read(client.get("/measures/T-1/values.csv"))
+    assert len(rows) == 2
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["measure_title"] == '\'=HYPERLINK("http://example.com","Click")'
+    assert record["priority"] == "'=Priority"
+    assert record["source"] == "'@Police"
+    assert record["value"] == "4000"
+    assert record["illustrative"] == "false"
+
+
+@pytest.mark.django_db
+def test_measure_csv_of_a_measure_without_values_is_just_the_header(client, real_plan):
+    assert read(client.get("/measures/KPM-2.2/values.csv")) == [MEASURE_CSV_HEADER]
+
+
+@pytest.mark.django_db
+def test_measure_csv_of_a_draft_is_not_found(client, db):
+    draft = PlanEdition.objects.create(title="Draft", slug="draft", start_year=2027, end_year=2032)
+    ReportedValueFactory(measure=MeasureFactory(priority=PriorityFactory(edition=draft), code="D-1"))
+    assert client.get("/measures/D-1/values.csv").status_code == 404

@@ -1,0 +1,177 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
+
+from measures.models import Measure, ReportedValue, Status, period_label_for
+from measures.tests.factories import MeasureFactory, ReportedValueFactory
+from priorities.tests.factories import LocalityFactory
+
+pytestmark = pytest.mark.django_db
+
+FY = {year: (date(year, 4, 1), date(year + 1, 3, 31)) for year in range(2019, 2026)}
+
+
+def add_value(measure, year, value, **fields):
+    start, end = FY[year]
+    return ReportedValueFactory(measure=measure, period_start=start, period_end=end, value=Decimal(value), **fields)
+
+
+def annotated(measure, **options):
+    return Measure.objects.with_latest_value(**options).get(pk=measure.pk)
+
+
+def test_status_uses_the_latest_final_kirklees_wide_value():
+    measure = MeasureFactory(reported_by_locality=True)  # below 4,404, lower is better
+    add_value(measure, 2022, 4500)
+    add_value(measure, 2023, 4100)
+    add_value(measure, 2024, 4900, status=ReportedValue.Status.PROVISIONAL)
+    add_value(measure, 2024, 9999, locality=LocalityFactory())
+
+    m = annotated(measure)
+    assert m.latest_reading.value == Decimal(4100)
+    assert m.latest_reading.period_label == "2023/24"
+    assert m.status.code == Status.ON_TRACK
+    assert m.status.explanation.startswith("On track: 4,100 in 2023/24 is below the target of below 4,404")
+    assert m.direction_of_travel.explanation == "Improving: down from 4,500 in 2022/23 to 4,100 in 2023/24"
+
+
+def test_provisional_values_count_only_when_asked_for():
+    measure = MeasureFactory()
+    add_value(measure, 2023, 4100)
+    add_value(measure, 2024, 4900, status=ReportedValue.Status.PROVISIONAL)
+
+    assert annotated(measure).status.code == Status.ON_TRACK
+    with_provisional = annotated(measure, include_provisional=True)
+    assert with_provisional.status.code == Status.OFF_TRACK
+    assert "4,900 in 2024/25" in with_provisional.status.explanation
+
+
+def test_a_measure_with_no_values_has_no_data_yet():
+    m = annotated(MeasureFactory())
+    assert m.latest_reading is None
+    assert m.status.code == Status.NO_DATA
+
+
+def test_status_without_the_annotation_says_how_to_get_it():
+    measure = MeasureFactory()
+    with pytest.raises(AttributeError, match="with_latest_value"):
+        _ = Measure.objects.get(pk=measure.pk).status
+
+
+def test_listing_statuses_costs_one_query_whatever_the_number_of_measures():
+    def count_queries():
+        with CaptureQueriesContext(connection) as context:
+            statuses = [m.status.code for m in Measure.objects.with_latest_value()]
+        return len(context.captured_queries), len(statuses)
+
+    for year in (2022, 2023):
+        add_value(MeasureFactory(), year, 4000)
+    few = count_queries()
+    for _ in range(20):
+        measure = MeasureFactory()
+        for year in (2021, 2022, 2023):
+            add_value(measure, year, 4000 + year)
+    many = count_queries()
+    assert few == (1, 2)
+    assert many == (1, 22)
+
+
+# ---- reported values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "label"),
+    [
+        (date(2022, 4, 1), date(2023, 3, 31), "2022/23"),
+        (date(2023, 4, 1), date(2023, 6, 30), "2023/24 Q1"),
+        (date(2023, 10, 1), date(2023, 12, 31), "2023/24 Q3"),
+        (date(2024, 1, 1), date(2024, 3, 31), "2023/24 Q4"),
+        (date(2021, 1, 1), date(2021, 12, 31), "2021"),
+        (date(2023, 4, 1), date(2023, 5, 31), "1 Apr 2023 to 31 May 2023"),
+    ],
+)
+def test_period_labels_follow_uk_public_sector_conventions(start, end, label):
+    assert period_label_for(start, end) == label
+
+
+def test_a_value_gets_its_label_from_its_dates_unless_one_is_given():
+    measure = MeasureFactory()
+    assert add_value(measure, 2022, 1).period_label == "2022/23"
+    start, end = FY[2023]
+    named = ReportedValueFactory(measure=measure, period_start=start, period_end=end, period_label="Survey 2023")
+    assert named.period_label == "Survey 2023"
+
+
+def clean_errors(value):
+    with pytest.raises(ValidationError) as error:
+        value.full_clean()
+    return error.value.message_dict
+
+
+def test_a_locality_value_needs_a_measure_reported_by_locality():
+    value = ReportedValue(
+        measure=MeasureFactory(reported_by_locality=False),
+        locality=LocalityFactory(),
+        period_start=date(2023, 4, 1),
+        period_end=date(2024, 3, 31),
+        value=Decimal(10),
+    )
+    assert "not reported by locality" in clean_errors(value)["locality"][0]
+
+
+def test_a_value_with_more_decimals_than_the_measure_is_refused():
+    measure = MeasureFactory(decimal_places=1, unit=Measure.Unit.PERCENT)
+    value = ReportedValue(
+        measure=measure, period_start=date(2023, 4, 1), period_end=date(2024, 3, 31), value=Decimal("47.25")
+    )
+    assert "1 decimal places" in clean_errors(value)["value"][0]
+
+
+@pytest.mark.parametrize(
+    ("unit", "amount", "message"), [("percent", "101", "between 0 and 100"), ("count", "-1", "cannot be negative")]
+)
+def test_impossible_values_are_refused(unit, amount, message):
+    value = ReportedValue(
+        measure=MeasureFactory(unit=unit),
+        period_start=date(2023, 4, 1),
+        period_end=date(2024, 3, 31),
+        value=Decimal(amount),
+    )
+    assert message in clean_errors(value)["value"][0]
+
+
+def test_a_period_cannot_end_before_it_starts():
+    value = ReportedValue(
+        measure=MeasureFactory(), period_start=date(2024, 4, 1), period_end=date(2023, 3, 31), value=Decimal(1)
+    )
+    assert "cannot end before it starts" in str(clean_errors(value))
+
+
+def test_the_database_keeps_one_kirklees_value_per_period_and_one_per_locality():
+    measure = MeasureFactory(reported_by_locality=True)
+    locality = LocalityFactory()
+    add_value(measure, 2023, 1)
+    add_value(measure, 2023, 2, locality=locality)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        add_value(measure, 2023, 3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        add_value(measure, 2023, 4, locality=locality)
+    assert measure.values.count() == 2
+
+
+def test_a_measure_with_values_cannot_be_deleted():
+    measure = MeasureFactory()
+    add_value(measure, 2023, 1)
+    with pytest.raises(ProtectedError):
+        measure.delete()
+    assert Measure.objects.filter(pk=measure.pk).exists()
+
+
+def test_baseline_period_end_follows_from_the_baseline_period():
+    assert MeasureFactory(baseline_period="2021/22", baseline_period_end=None).baseline_period_end == date(2022, 3, 31)
+    assert MeasureFactory(baseline_period="2021", baseline_period_end=None).baseline_period_end == date(2021, 12, 31)

@@ -1,0 +1,480 @@
+"""The public measure pages: the status page for scrutiny and each measure's page, as a reader meets them."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from measures.models import Measure, ReportedValue
+from measures.tests.factories import MeasureFactory, ReportedValueFactory
+from priorities.models import Locality, PartnerOrganisation, PlanEdition, PublicationStatus
+from priorities.tests.factories import (
+    LocalityFactory,
+    PartnerOrganisationFactory,
+    PlanEditionFactory,
+    PriorityFactory,
+)
+from tests.pages import text
+
+pytestmark = pytest.mark.django_db
+
+STATUS = "/measures/"
+OFF_TRACK = ["KPM-1.1", "KPM-2.6", "KPM-3.2"]
+ON_TRACK = ["KPM-1.4", "KPM-2.1", "KPM-4.2"]
+
+
+def codes_listed(response):
+    """Measure codes in the status table, in order."""
+    return re.findall(r'<tr class="govuk-table__row" id="measure-[^"]+">\s*<th[^>]*><a[^>]*>([^<]+)<', response.text)
+
+
+def table_rows(html, table_id):
+    """The body rows of one table as lists of cell texts."""
+    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, flags=re.S).group(0)
+    body = table.split("<tbody", 1)[1]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S) for row in rows]
+    return [[tidy(cell) for cell in row] for row in cells]
+
+
+def tidy(html):
+    words = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))).strip()
+    return re.sub(r" ([:,.])", r"\1", words)
+
+
+def published():
+    return PlanEdition.objects.get(status=PublicationStatus.PUBLISHED)
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def grow_plan(times=9):
+    """Add `times` as many measures (with values, localities and lead partners) to the current plan."""
+    edition = published()
+    count = Measure.objects.filter(priority__edition=edition).count()
+    localities = list(Locality.objects.all())
+    for round_ in range(times):
+        priority = PriorityFactory(edition=edition, number=10 + round_)
+        partner = PartnerOrganisationFactory()
+        localities.append(LocalityFactory())
+        for index in range(count):
+            measure = MeasureFactory(priority=priority, lead_partner=partner, reported_by_locality=index % 3 == 0)
+            on_track = index % 2 == 0
+            ReportedValueFactory(measure=measure, value=Decimal(4300 if on_track else 4500), is_illustrative=True)
+            ReportedValueFactory(
+                measure=measure, period_start=date(2021, 4, 1), period_end=date(2022, 3, 31), value=Decimal(4400)
+            )
+            if measure.reported_by_locality:
+                for locality in localities[:4]:
+                    ReportedValueFactory(measure=measure, locality=locality, value=Decimal(1000))
+
+
+# ---- the status page ----------------------------------------------------------------------------------
+
+
+def test_status_page_lists_every_measure_of_the_current_plan_by_priority(client, real_plan):
+    response = client.get(STATUS)
+    assert response.status_code == 200
+    current = Measure.objects.filter(priority__edition=published()).order_by("priority__number", "number")
+    assert codes_listed(response) == [measure.code for measure in current]
+    page = text(response)
+    for priority in published().priorities.all():
+        assert f"Priority {priority.number}: {priority.title}" in page
+        assert f'href="/plans/2022-2027/{priority.slug}/"' in response.text
+    assert "Kirklees Communities Partnership Plan 2022-2027" in page
+
+
+def test_status_page_shows_each_measures_figures_status_and_lead(client, real_plan):
+    response = client.get(STATUS)
+    row = table_rows(response.text.replace("<table", '<table id="t"', 1), "t")[0]
+    code_title, baseline, latest, target, status, travel, lead = row
+    assert code_title == "KPM-1.1: Violent offences resulting in injury"
+    assert baseline == "4,404 (2021/22)"
+    assert latest == "4,612 2023/24 Illustrative"
+    assert target == "Below 4,404 (2021/22 baseline)"
+    assert status == "Off track"
+    assert travel == "Getting worse"
+    assert lead == "West Yorkshire Police"
+    assert 'href="/measures/KPM-1.1/"' in response.text
+
+
+def test_status_page_counts_the_measures_by_status_above_the_table(client, real_plan):
+    page = text(client.get(STATUS))
+    total = Measure.objects.filter(priority__edition=published()).count()
+    assert f"{total} measures" in page
+    assert "On track 3 measures" in page
+    assert "Within tolerance 0 measures" in page
+    assert "Off track 3 measures" in page
+    assert page.index("Off track 3 measures") < page.index("Priority 1:")
+
+
+def test_status_page_marks_illustrative_figures(client, real_plan):
+    page = text(client.get(STATUS))
+    assert "Figures marked “illustrative” are sample data" in page
+    ReportedValue.objects.update(is_illustrative=False)
+    assert "Figures marked “illustrative”" not in text(client.get(STATUS))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=off_track", OFF_TRACK),
+        ("status=on_track", ON_TRACK),
+        ("status=within_tolerance", []),
+        ("priority=reducing-risk", ["KPM-4.1", "KPM-4.2", "KPM-4.3", "KPM-4.4", "KPM-4.5"]),
+        ("priority=reducing-risk&status=on_track", ["KPM-4.2"]),
+        ("locality=huddersfield", ["KPM-2.6", "KPM-2.8"]),
+        ("locality=rural&status=off_track", ["KPM-2.6"]),
+    ],
+)
+def test_filters_narrow_the_table(client, real_plan, query, expected):
+    response = client.get(f"{STATUS}?{query}")
+    assert response.status_code == 200
+    assert codes_listed(response) == expected
+    if not expected:
+        assert "No measures match your filters" in text(response)
+
+
+def test_lead_partner_filter_offers_only_partners_leading_a_current_measure(client, real_plan):
+    fire = PartnerOrganisation.objects.get(name="West Yorkshire Fire and Rescue Service")
+    response = client.get(f"{STATUS}?lead_partner={fire.pk}")
+    assert codes_listed(response) == ["KPM-2.5"]
+    options = re.search(r'<select[^>]*id="id_lead_partner".*?</select>', response.text, flags=re.S).group(0)
+    assert "West Yorkshire Police" in options
+    assert "Victim Support" not in options  # leads no measure: choosing it could only give an empty table
+
+
+def test_filters_are_kept_in_the_form_and_in_the_csv_link(client, real_plan):
+    response = client.get(f"{STATUS}?priority=reducing-risk&status=on_track&utm_source=x")
+    html = response.text
+    assert '<option value="reducing-risk" selected>' in html
+    assert '<option value="on_track" selected>' in html
+    assert 'action="/measures/"' in html and 'method="get"' in html
+    assert 'href="/measures/status.csv?priority=reducing-risk&amp;status=on_track"' in html
+    assert "Clear filters" in text(response)
+    assert "Clear filters" not in text(client.get(STATUS))
+
+
+def test_the_locality_filter_shows_that_localitys_figure_beside_kirklees(client, real_plan):
+    response = client.get(f"{STATUS}?locality=huddersfield")
+    page = text(response)
+    assert "Latest in Huddersfield" in page
+    row = table_rows(response.text.replace("<table", '<table id="t"', 1), "t")[0]
+    assert row[:5] == [
+        "KPM-2.6: Vehicle offences",
+        "1,971 (2021/22)",
+        "1,988 2023/24 Illustrative",
+        "781 2023/24 Illustrative",
+        "Below 1,971 (2021/22 baseline)",
+    ]
+    assert row[5] == "Off track"  # Kirklees-wide: 781 against the Kirklees target would look falsely on track
+    assert "The status is for Kirklees as a whole" in page
+
+
+def test_empty_filter_values_mean_no_filter(client, real_plan):
+    response = client.get(f"{STATUS}?priority=&status=&lead_partner=&locality=")
+    assert response.status_code == 200
+    assert len(codes_listed(response)) == Measure.objects.filter(priority__edition=published()).count()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=bogus", "Select a status from the list"),
+        ("status=On+track", "Select a status from the list"),
+        ("priority=no-such-priority", "Select a priority from the list"),
+        ("priority=preventing-and-reducing-crime", "Select a priority from the list"),  # an archived edition's
+        ("lead_partner=abc", "Select a lead partner from the list"),
+        ("lead_partner=999999", "Select a lead partner from the list"),
+        ("lead_partner=1.5", "Select a lead partner from the list"),
+        ("locality=mars", "Select a locality from the list"),
+        ("locality=%00", "Select a locality from the list"),
+        ("status=off_track&priority=%3Cscript%3E", "Select a priority from the list"),
+    ],
+)
+def test_invalid_filter_values_get_a_clear_message_not_a_wrong_table(client, real_plan, query, message):
+    response = client.get(f"{STATUS}?{query}")
+    assert response.status_code == 400
+    page = text(response)
+    assert re.search(r"<title>(.*?)</title>", response.text).group(1).startswith("Error: Measure status")
+    assert "There is a problem" in page
+    assert message in page
+    assert 'class="govuk-error-summary"' in response.text
+    assert codes_listed(response) == []
+    assert "Download this table as CSV" not in page
+    assert "<script>" not in response.text.split("</head>")[1].replace('<script type="module"', "")
+
+
+def test_status_page_without_a_published_plan_says_so(client, db):
+    PriorityFactory(edition=PlanEditionFactory(status=PublicationStatus.DRAFT))
+    for url in (STATUS, f"{STATUS}?status=bogus"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "There is no current plan published yet" in text(response)
+
+
+def test_status_page_prints_without_its_filters(client, real_plan):
+    html = client.get(STATUS).text
+    form = re.search(r"<form[^>]*>", html).group(0)
+    assert "kcpp-no-print" in form
+    assert re.search(r'<p class="govuk-body kcpp-no-print"><a class="govuk-link" href="/measures/status.csv"', html)
+
+
+# ---- drafts and provisional values ---------------------------------------------------------------------
+
+
+def add_draft_and_provisional_data():
+    draft = PlanEditionFactory(status=PublicationStatus.DRAFT, slug="2027-2032")
+    measure = MeasureFactory(priority=PriorityFactory(edition=draft), code="DRAFT-1", title="A draft measure")
+    ReportedValueFactory(measure=measure, value=Decimal(1234))
+    kpm_11 = Measure.objects.get(code="KPM-1.1")
+    ReportedValueFactory(
+        measure=kpm_11,
+        period_start=date(2024, 4, 1),
+        period_end=date(2025, 3, 31),
+        value=Decimal(9999),
+        status=ReportedValue.Status.PROVISIONAL,
+    )
+    kpm_26 = Measure.objects.get(code="KPM-2.6")
+    ReportedValueFactory(
+        measure=kpm_26,
+        locality=Locality.objects.get(slug="huddersfield"),
+        period_start=date(2024, 4, 1),
+        period_end=date(2025, 3, 31),
+        value=Decimal(8888),
+        status=ReportedValue.Status.PROVISIONAL,
+    )
+    return measure
+
+
+def test_drafts_and_provisional_values_never_appear(client, real_plan):
+    add_draft_and_provisional_data()
+    for url in (
+        STATUS,
+        f"{STATUS}?locality=huddersfield",
+        "/measures/status.csv",
+        "/measures/status.csv?locality=huddersfield",
+        "/measures/KPM-1.1/",
+        "/measures/KPM-1.1/values.csv",
+        "/measures/KPM-2.6/",
+        "/measures/KPM-2.6/values.csv",
+        "/sitemap.xml",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for secret in ("DRAFT-1", "A draft measure", "9999", "9,999", "8888", "8,888", "2024/25"):
+            assert secret not in body, (url, secret)
+    assert "4,612" in text(client.get("/measures/KPM-1.1/"))  # the latest final value is still the latest
+    for url in ("/measures/DRAFT-1/", "/measures/DRAFT-1/values.csv"):
+        assert client.get(url).status_code == 404
+
+
+def test_a_provisional_value_does_not_change_the_status(client, real_plan):
+    kpm_41 = Measure.objects.get(code="KPM-1.4")
+    ReportedValueFactory(
+        measure=kpm_41,
+        period_start=date(2024, 4, 1),
+        period_end=date(2025, 3, 31),
+        value=Decimal(90),
+        status=ReportedValue.Status.PROVISIONAL,
+    )
+    assert "KPM-1.4" in codes_listed(client.get(f"{STATUS}?status=on_track"))
+
+
+# ---- a measure's page -----------------------------------------------------------------------------------
+
+
+def test_measure_page_says_what_the_measure_is_and_how_it_is_going(client, real_plan):
+    response = client.get("/measures/KPM-1.1/")
+    assert response.status_code == 200
+    page = text(response)
+    for expected in (
+        "Violent offences resulting in injury",
+        "Reduction in violent offences resulting in injury below figure for 2021/22 (4,404 offences).",
+        "Definition Not yet published",
+        "Source West Yorkshire Police",
+        "Baseline 4,404 (2021/22)",
+        "Target Below 4,404 (2021/22 baseline)",
+        "Which way is better Lower is better",
+        "Lead partner West Yorkshire Police",
+        "Status Off track",
+        "Off track: 4,612 in 2023/24 (illustrative) is above the target of below 4,404 (2021/22 baseline); "
+        "lower is better",
+        "Direction of travel Getting worse: up from 4,520 in 2022/23 to 4,612 in 2023/24",
+    ):
+        assert expected in page, expected
+    assert '<strong class="govuk-tag govuk-tag--red">Off track</strong>' in response.text
+    assert 'href="/plans/2022-2027/tackling-violence-abuse-and-exploitation/"' in response.text
+
+
+def test_measure_page_chart_and_table_show_the_same_values(client, real_plan):
+    html = client.get("/measures/KPM-1.1/").text
+    svg = re.search(r"<svg[^>]*kcpp-chart.*?</svg>", html, flags=re.S).group(0)
+    assert 'role="img"' in svg
+    title = re.search(r'<title id="chart-title">(.*?)</title>', svg).group(1)
+    summary = unescape(re.search(r'<desc id="chart-summary">(.*?)</desc>', svg, flags=re.S).group(1))
+    assert title == "Violent offences resulting in injury: reported values for Kirklees"
+    assert "2 reported values, 2022/23 to 2023/24" in summary
+    assert "Latest: 4,612 in 2023/24 (illustrative)" in summary
+    assert "Target: Below 4,404 (2021/22 baseline)" in summary
+    rows = table_rows(html, "values-table")
+    assert [row[:3] for row in rows] == [
+        ["2022/23", "4,520 Illustrative", "Off track"],
+        ["2023/24", "4,612 Illustrative", "Off track"],
+    ]
+    point_labels = re.findall(r'<text class="kcpp-chart__label"[^>]*text-anchor="middle">([\d,.%]+)</text>', svg)
+    assert point_labels == ["4,520", "4,612"]
+    assert svg.count("kcpp-chart__point--illustrative") == 3  # two points and the key
+    assert "Illustrative value" in svg
+    assert "style=" not in svg
+
+
+def test_measure_page_marks_illustrative_values_and_real_ones_are_not_marked(client, real_plan):
+    page = text(client.get("/measures/KPM-1.1/"))
+    assert "Figures marked “illustrative” are sample data" in page
+    ReportedValue.objects.filter(measure__code="KPM-1.1").update(is_illustrative=False, note="")
+    response = client.get("/measures/KPM-1.1/")
+    assert "illustrative" not in text(response).lower()
+    assert "kcpp-chart__point--illustrative" not in response.text
+
+
+def test_measure_page_shows_values_by_locality_where_reported_by_place(client, real_plan):
+    html = client.get("/measures/KPM-2.6/").text
+    header = re.search(r'id="locality-table".*?</thead>', html, flags=re.S).group(0)
+    assert re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', header) == [
+        "Period",
+        "Batley and Spen",
+        "Dewsbury and Mirfield",
+        "Huddersfield",
+        "Rural",
+        "Kirklees",
+    ]
+    assert table_rows(html, "locality-table") == [
+        [
+            "2023/24",
+            "512 Illustrative",
+            "455 Illustrative",
+            "781 Illustrative",
+            "240 Illustrative",
+            "1,988 Illustrative",
+        ]
+    ]
+    # The main series stays Kirklees-wide.
+    assert [row[0] for row in table_rows(html, "values-table")] == ["2022/23", "2023/24"]
+    assert "values by locality" not in text(client.get("/measures/KPM-1.1/")).lower()
+
+
+def test_a_locality_that_has_not_reported_says_no_data(client, real_plan):
+    ReportedValue.objects.filter(measure__code="KPM-2.6", locality__slug="rural").delete()
+    rows = table_rows(client.get("/measures/KPM-2.6/").text, "locality-table")
+    assert rows[0][4] == "No data"
+
+
+def test_measure_page_without_values_says_so_plainly_with_no_empty_chart(client, real_plan):
+    response = client.get("/measures/KPM-2.2/")
+    page = text(response)
+    assert "No final figures have been reported for this measure yet. The baseline is 5,131 (2021/22)." in page
+    assert "No data yet: no value has been reported since the 2021/22 baseline of 5,131" in page
+    assert "<svg" not in response.text.split("<main")[1]
+    assert "values-table" not in response.text
+    assert "Download these values as CSV" not in page
+    assert "illustrative" not in page.lower()
+
+
+def test_a_measure_by_locality_without_values_says_so(client, real_plan):
+    page = text(client.get("/measures/KPM-2.8/"))
+    assert "No final figures by locality have been reported for this measure yet." in page
+
+
+def test_measure_page_explains_a_target_not_yet_set(client, real_plan):
+    page = text(client.get("/measures/KPM-1.2/"))
+    assert "Target not set: the target is to mirror the West Yorkshire Police and Crime Plan 2021-2024" in page
+    assert "Which way is better Lower is better" in page
+
+
+def test_measure_of_an_archived_edition_is_public_and_says_it_was_replaced(client, real_plan):
+    archived = PlanEdition.objects.filter(status=PublicationStatus.ARCHIVED).first()
+    MeasureFactory(priority=archived.priorities.first(), code="OLD-1", title="An old measure")
+    response = client.get("/measures/OLD-1/")
+    assert response.status_code == 200
+    assert f"This measure belongs to the {archived.title}, which is no longer the current plan." in text(response)
+    assert "OLD-1" not in client.get(STATUS).text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/measures/NOPE/",
+        "/measures/kpm-1.1/",
+        "/measures/KPM-1.1%20/",
+        "/measures/%3Cscript%3E/",
+        "/measures/KPM-1.1/extra/",
+        "/measures/NOPE/values.csv",
+        "/measures/KPM-1.1/values.xlsx",
+        "/measures/status.xlsx",
+    ],
+)
+def test_unknown_measures_and_addresses_are_not_found(client, real_plan, url):
+    assert client.get(url, follow=True).status_code == 404
+
+
+def test_absolute_urls_lead_to_the_public_measure_page(real_plan):
+    measure = Measure.objects.get(code="KPM-1.1")
+    assert measure.get_absolute_url() == "/measures/KPM-1.1/"
+    assert measure.values.first().get_absolute_url() == "/measures/KPM-1.1/"
+
+
+def test_sitemap_lists_the_status_page_and_every_public_measure(client, real_plan):
+    add_draft_and_provisional_data()
+    xml = client.get("/sitemap.xml").text
+    assert "/measures/</loc>" in xml
+    for measure in Measure.objects.public():
+        assert f"/measures/{measure.code}/</loc>" in xml
+    assert "DRAFT-1" not in xml
+
+
+# ---- query budgets ------------------------------------------------------------------------------------
+
+BUDGETED = [
+    STATUS,
+    f"{STATUS}?status=off_track",
+    f"{STATUS}?locality=huddersfield&status=off_track",
+    f"{STATUS}?priority=reducing-risk&lead_partner=2",
+    "/measures/status.csv",
+    "/measures/status.csv?status=off_track&locality=rural",
+    "/measures/KPM-2.6/",
+    "/measures/KPM-2.6/values.csv",
+    "/measures/KPM-1.1/",
+    "/measures/KPM-2.2/",
+]
+
+
+def test_page_cost_does_not_grow_with_the_data(client, real_plan):
+    """Every page and download costs the same number of queries with ten times the real plan's data."""
+    police = PartnerOrganisation.objects.get(name="West Yorkshire Police").pk
+    urls = [url.replace("lead_partner=2", f"lead_partner={police}") for url in BUDGETED]
+    before = {url: queries(client, url) for url in urls}
+    assert max(before.values()) <= 8, before
+    grow_plan(times=9)
+    kpm_26 = Measure.objects.get(code="KPM-2.6")
+    kpm_11 = Measure.objects.get(code="KPM-1.1")
+    localities = list(Locality.objects.all())
+    for year in range(2010, 2020):
+        period = {"period_start": date(year, 4, 1), "period_end": date(year + 1, 3, 31)}
+        ReportedValueFactory(measure=kpm_11, value=Decimal(4000 + year), **period)
+        ReportedValueFactory(measure=kpm_26, value=Decimal(2000), **period)
+        for locality in localities:
+            ReportedValueFactory(measure=kpm_26, locality=locality, value=Decimal(year), **period)
+    assert Measure.objects.filter(priority__edition=published()).count() >= 10 * 23
+    after = {url: queries(client, url) for url in urls}
+    assert after == before

@@ -1,0 +1,355 @@
+"""The public measure pages: the status table for scrutiny, each measure's page, and their CSV downloads.
+
+Only what residents may see: measures of published or archived editions (never drafts), and only
+final values (never provisional ones). Each page costs a fixed number of queries: statuses come
+from `Measure.objects.with_latest_value()` and are computed in Python.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from measures.charts import line_chart
+from measures.csv_export import csv_response
+from measures.filters import MeasureFilter
+from measures.models import Assessment, Direction, Measure, Reading, ReportedValue, Status
+from priorities.models import Locality, PlanEdition, PublicationStatus
+
+
+def direction_text(measure):
+    return Direction(measure.direction).label if measure.direction else "Not yet set"
+
+
+def unit_text(measure):
+    return measure.unit_label or measure.get_unit_display().lower()
+
+
+def reading_of(value):
+    return Reading(Decimal(value.value), value.period_label, value.period_end, value.is_illustrative)
+
+
+# ---- the status page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One measure as the status table shows it, with its status worked out once."""
+
+    measure: Measure
+    status: Assessment
+    travel: Assessment
+    latest: Reading | None
+    locality_latest: Reading | None
+
+    @classmethod
+    def of(cls, measure, *, locality=None):
+        locality_latest = None
+        if locality is not None and getattr(measure, "locality_value", None) is not None:
+            locality_latest = Reading(
+                Decimal(measure.locality_value),
+                measure.locality_period_label,
+                is_illustrative=bool(measure.locality_is_illustrative),
+            )
+        return cls(measure, measure.status, measure.direction_of_travel, measure.latest_reading, locality_latest)
+
+    @property
+    def is_illustrative(self):
+        return any(reading is not None and reading.is_illustrative for reading in (self.latest, self.locality_latest))
+
+    def _shown(self, reading):
+        if reading is None:
+            return None
+        value = self.measure.format_value(reading.value)
+        return {"value": value, "period": reading.period_label, "is_illustrative": reading.is_illustrative}
+
+    @property
+    def latest_shown(self):
+        return self._shown(self.latest)
+
+    @property
+    def locality_shown(self):
+        return self._shown(self.locality_latest)
+
+
+class MeasureStatusView(FilterView):
+    """Every measure of the current plan with its status, by priority, for the scrutiny committee."""
+
+    filterset_class = MeasureFilter
+    template_name = "measures/measure_status.html"
+
+    def get(self, request, *args, **kwargs):
+        self.edition = PlanEdition.objects.current()
+        response = super().get(request, *args, **kwargs)
+        if not self.filters_valid:
+            response.status_code = 400  # a wrong filter value is the request's fault; the page says which
+        return response
+
+    def get_queryset(self):
+        if self.edition is None:
+            return Measure.objects.none()
+        return (
+            Measure.objects.filter(priority__edition=self.edition)
+            .with_latest_value()
+            .select_related("priority", "lead_partner")
+            .order_by("priority__number", "number")
+        )
+
+    @property
+    def filters_valid(self):
+        return self.edition is None or not self.filterset.is_bound or self.filterset.is_valid()
+
+    @property
+    def locality(self):
+        return self.filterset.form.cleaned_data.get("locality") if self.filterset.is_bound else None
+
+    def filter_query(self):
+        """The chosen filters as a query string, for the CSV link: only the filters, nothing else."""
+        names = self.filterset.form.fields
+        return urlencode([(name, self.request.GET[name]) for name in names if self.request.GET.get(name)])
+
+    def rows(self):
+        if not self.filters_valid or self.edition is None:
+            return []
+        locality = self.locality
+        return [StatusRow.of(measure, locality=locality) for measure in self.object_list]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = self.rows()
+        groups = []
+        for row in rows:
+            if not groups or groups[-1]["priority"] != row.measure.priority:
+                groups.append({"priority": row.measure.priority, "rows": []})
+            groups[-1]["rows"].append(row)
+        counts = Counter(row.status.code for row in rows)
+        query = self.filter_query()
+        context.update(
+            edition=self.edition,
+            filters_valid=self.filters_valid,
+            has_filters=bool(query),
+            locality=self.locality if self.filters_valid else None,
+            groups=groups,
+            row_count=len(rows),
+            status_counts=[
+                {"status": Assessment(status.value, status.label, ""), "count": counts.get(status.value, 0)}
+                for status in Status
+            ],
+            any_illustrative=any(row.is_illustrative for row in rows),
+            csv_url=reverse("measures:status-csv") + (f"?{query}" if query else ""),
+            breadcrumbs=[("Home", reverse("home")), ("Measure status", None)],
+        )
+        return context
+
+
+STATUS_CSV_HEADER = [
+    "priority",
+    "measure_code",
+    "measure_title",
+    "baseline",
+    "baseline_period",
+    "latest_value",
+    "latest_period",
+    "target",
+    "status",
+    "direction_of_travel",
+    "lead_partner",
+    "unit",
+    "illustrative",
+]
+
+
+class MeasureStatusCSVView(MeasureStatusView):
+    """The status table as CSV: the same filters, the same rows and the same columns as the page."""
+
+    def render_to_response(self, context, **response_kwargs):
+        if not self.filters_valid:
+            errors = [str(error) for field in self.filterset.form for error in field.errors]
+            return HttpResponse("\n".join(errors) + "\n", status=400, content_type="text/plain; charset=utf-8")
+        locality = context["locality"]
+        header = list(STATUS_CSV_HEADER)
+        if locality is not None:
+            header[7:7] = ["locality", "locality_latest_value", "locality_latest_period"]
+        rows = []
+        for group in context["groups"]:
+            for row in group["rows"]:
+                measure, latest = row.measure, row.latest
+                cells = [
+                    f"{measure.priority.number}. {measure.priority.title}",
+                    measure.code,
+                    measure.title,
+                    measure.baseline_value,
+                    measure.baseline_period,
+                    latest.value if latest else None,
+                    latest.period_label if latest else "",
+                    measure.target_text,
+                    row.status.label,
+                    row.travel.label,
+                    measure.lead_partner.name if measure.lead_partner else "",
+                    unit_text(measure),
+                    row.is_illustrative,
+                ]
+                if locality is not None:
+                    here = row.locality_latest
+                    cells[7:7] = [locality.name, here.value if here else None, here.period_label if here else ""]
+                rows.append(cells)
+        filename = f"measure-status-{locality.slug}.csv" if locality else "measure-status.csv"
+        return csv_response(filename, header, rows)
+
+
+# ---- a measure's page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """A Kirklees-wide value with the status it gave the measure at the time."""
+
+    value: ReportedValue
+    reading: Reading
+    status: Assessment
+    value_text: str
+
+
+def kirklees_series(measure, values):
+    """The Kirklees-wide final values, oldest first, each assessed against the one before it."""
+    rows, previous = [], None
+    for value in values:
+        reading = reading_of(value)
+        status = measure.assess(reading, previous)
+        rows.append(ValueRow(value, reading, status, measure.format_value(value.value)))
+        previous = reading
+    return rows
+
+
+def locality_table(measure, values, localities):
+    """Values by locality: a row per period, a cell per locality (None where nothing was reported)."""
+    by_period = {}
+    for value in values:
+        key = (value.period_start, value.period_end)
+        row = by_period.setdefault(key, {"period": value.period_label, "kirklees": None, "cells": {}})
+        cell = {"text": measure.format_value(value.value), "is_illustrative": value.is_illustrative}
+        if value.locality_id is None:
+            row["kirklees"] = cell
+        else:
+            row["cells"][value.locality_id] = cell
+    rows = []
+    for key in sorted(by_period):
+        row = by_period[key]
+        if row["cells"]:
+            rows.append({**row, "cells": [row["cells"].get(locality.pk) for locality in localities]})
+    return rows
+
+
+class MeasureDetailView(DetailView):
+    """A measure: what it counts, its target and status, and every final value reported for it."""
+
+    template_name = "measures/measure_detail.html"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        # Measures of published and archived editions; a draft edition's measures are not found (404).
+        return Measure.objects.public().with_latest_value().select_related("priority__edition", "lead_partner")
+
+    def final_values(self):
+        """Final values only, oldest first, Kirklees before its localities (in Python: databases put NULLs apart)."""
+        values = ReportedValue.objects.filter(measure=self.object, status=ReportedValue.Status.FINAL)
+        if not self.object.reported_by_locality:
+            values = values.filter(locality__isnull=True)
+        return sorted(
+            values.select_related("locality"),
+            key=lambda value: (
+                value.period_start,
+                value.period_end,
+                value.locality is not None,
+                (value.locality.order, value.locality.name) if value.locality else (),
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        measure = self.object
+        values = self.final_values()
+        series = kirklees_series(measure, [value for value in values if value.locality_id is None])
+        localities = list(Locality.objects.order_by("order", "name")) if measure.reported_by_locality else []
+        by_locality = locality_table(measure, values, localities) if localities else []
+        edition = measure.priority.edition
+        priority_url = reverse("priority-detail", kwargs={"edition": edition.slug, "slug": measure.priority.slug})
+        context.update(
+            measure=measure,
+            values=values,
+            edition=edition,
+            is_current=edition.status == PublicationStatus.PUBLISHED,
+            status=measure.status,
+            travel=measure.direction_of_travel,
+            direction=direction_text(measure),
+            series=series,
+            chart=line_chart(measure, [row.reading for row in series]),
+            localities=localities,
+            by_locality=by_locality,
+            any_illustrative=any(value.is_illustrative for value in values),
+            csv_url=reverse("measures:measure-values-csv", kwargs={"code": measure.code}),
+            priority_url=priority_url,
+            breadcrumbs=[
+                ("Home", reverse("home")),
+                ("Measure status", reverse("measures:status")),
+                (measure.priority.title, priority_url),
+                (measure.code, None),
+            ],
+        )
+        return context
+
+
+MEASURE_CSV_HEADER = [
+    "measure_code",
+    "measure_title",
+    "priority",
+    "period",
+    "period_start",
+    "period_end",
+    "locality",
+    "value",
+    "unit",
+    "baseline",
+    "target",
+    "direction",
+    "status",
+    "source",
+    "illustrative",
+    "last_updated",
+]
+
+
+class MeasureValuesCSVView(MeasureDetailView):
+    """A measure's final values in tidy long form: one row per period and place (empty locality = Kirklees)."""
+
+    def render_to_response(self, context, **response_kwargs):
+        measure = context["measure"]
+        status_of = {row.value.pk: row.status.label for row in context["series"]}
+        rows = [
+            [
+                measure.code,
+                measure.title,
+                measure.priority.title,
+                value.period_label,
+                value.period_start,
+                value.period_end,
+                value.locality.name if value.locality else "",
+                value.value,
+                unit_text(measure),
+                measure.baseline_value,
+                measure.target_text,
+                direction_text(measure),
+                status_of.get(value.pk, ""),  # targets are for Kirklees as a whole: no status by locality
+                measure.data_source,
+                value.is_illustrative,
+                value.updated_at,
+            ]
+            for value in context["values"]
+        ]
+        return csv_response(f"{measure.code.lower()}-values.csv", MEASURE_CSV_HEADER, rows)

@@ -1,0 +1,163 @@
+"""What every officer admin page shares: an audit trail, and refusing to delete what the public can see.
+
+Deletion is refused rather than cascaded. Foreign keys are mostly PROTECT, which Django's admin
+already reports; on top of that, a record that is itself public (a published edition and
+everything in it, a final value, published minutes) is reported as protected too, with a message
+saying what to do instead. `get_deleted_objects()` feeds both the delete page and the "delete
+selected" action, and the inline formsets check the same rule, so there is one rule per model and
+no way round it in the admin.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+
+class Refusal(str):
+    """Why an object itself may not be deleted, as opposed to a protected object that depends on it."""
+
+
+class ProtectedList(list):
+    """Django's `protected` list, with our refusals kept apart so the page can word them differently."""
+
+    @property
+    def refusals(self):
+        return [item for item in self if isinstance(item, Refusal)]
+
+    @property
+    def related(self):
+        return [item for item in self if not isinstance(item, Refusal)]
+
+
+def describe(obj):
+    return f"{capfirst(obj._meta.verbose_name)} “{obj}”"
+
+
+def refusal_in_public_edition(obj, edition):
+    """The refusal for something that belongs to a published or archived plan edition, if it does."""
+    if not edition.is_public:
+        return None
+    return Refusal(
+        f"{describe(obj)} is part of the {edition.status} plan edition “{edition}”, which residents can see. "
+        "Correct it by editing it, or make the change in a new draft edition. "
+        "If it really must go, set the edition back to draft first."
+    )
+
+
+# Links officers paste without a scheme are to secure sites (Django 6 makes this the default).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class OfficerAdminMixin:
+    """Shared behaviour for every model admin. Subclasses say why an object may not be deleted."""
+
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    delete_confirmation_template = "admin/officer_delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/officer_delete_selected_confirmation.html"
+
+    def deletion_refusal(self, obj):
+        """A `Refusal` saying why `obj` may not be deleted and what to do instead, or None."""
+        return None
+
+    def view_on_site(self, obj):
+        """The public page, offered only for what residents can see (drafts have none)."""
+        if getattr(obj, "is_public", True) is False or getattr(obj, "is_published", True) is False:
+            return None
+        return obj.get_absolute_url()
+
+    def get_queryset(self, request):
+        # The related rows the list needs are the ones __str__, autocomplete and change pages need.
+        queryset = super().get_queryset(request)
+        if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [refusal for obj in objs if (refusal := self.deletion_refusal(obj))]
+        return deleted, model_count, perms_needed, ProtectedList([*refusals, *protected])
+
+
+class OfficerAdmin(OfficerAdminMixin, admin.ModelAdmin):
+    """Admin for a model without history."""
+
+
+class ChoiceLabelsContextHelper(HistoricalRecordContextHelper):
+    """Shows a change of a choice field as officers know it ("On track → At risk"), not as stored."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class OfficerHistoryAdmin(OfficerAdminMixin, SimpleHistoryAdmin):
+    """Admin for a model with `history = HistoricalRecords()`: the History button shows who changed what.
+
+    `history_list_display` adds columns to that page; keep choice fields out of it, as it shows
+    their stored codes: the Changes column already shows them with their labels.
+    """
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChoiceLabelsContextHelper(self.model, historical_record)
+
+
+class RefuseDeletionFormSet(BaseInlineFormSet):
+    """Applies the model admin's deletion rule to rows ticked for deletion in an inline."""
+
+    deletion_refusal = None
+
+    def clean(self):
+        super().clean()
+        if not (self.can_delete and self.deletion_refusal):
+            return
+        refusals = [
+            refusal
+            for form in self.initial_forms
+            if hasattr(form, "cleaned_data")
+            and self._should_delete_form(form)
+            and (refusal := self.deletion_refusal(form.instance))
+        ]
+        if refusals:
+            raise ValidationError(refusals)
+
+
+class OfficerInlineMixin:
+    extra = 0
+    view_on_site = False
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    show_change_link = True
+    formset = RefuseDeletionFormSet
+    # Related rows each row's __str__ needs (the inline shows it beside the change link).
+    select_related = ()
+    # Fields that point at other rows of the parent. Until the parent is saved, the model's clean()
+    # cannot check them (it needs the parent's id), and no right choice exists yet anyway.
+    fields_once_saved = ()
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [field for field in fields if field not in self.fields_once_saved]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        refusal = getattr(self.admin_site._registry.get(self.model), "deletion_refusal", None)
+        if refusal is not None:
+            formset.deletion_refusal = staticmethod(refusal)
+        return formset
+
+
+class OfficerTabularInline(OfficerInlineMixin, admin.TabularInline):
+    pass
+
+
+class OfficerStackedInline(OfficerInlineMixin, admin.StackedInline):
+    pass

@@ -1,0 +1,360 @@
+"""The partnership plan itself: editions, commitments, priorities, themes and actions.
+
+This app is the core: `measures` and `governance` refer to it; it imports neither.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published (current)"
+    ARCHIVED = "archived", "Archived (previous edition)"
+
+
+class EditionQuerySet(models.QuerySet):
+    def public(self):
+        """Editions residents may see: the current one and those it replaced."""
+        return self.exclude(status=PublicationStatus.DRAFT)
+
+    def current(self):
+        """The published edition, the plan in force now, or None before one is published."""
+        return self.filter(status=PublicationStatus.PUBLISHED).first()
+
+
+class PlanEdition(models.Model):
+    """An edition of the Kirklees Communities Partnership Plan, or an annual refresh of one."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Plan"
+        REFRESH = "refresh", "Annual refresh"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Used in web addresses, e.g. 2022-2027.")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.PLAN)
+    start_year = models.PositiveSmallIntegerField(help_text="First year the edition covers, e.g. 2022.")
+    end_year = models.PositiveSmallIntegerField(help_text="Last year the edition covers, e.g. 2027.")
+    vision = models.TextField(blank=True, help_text="The vision statement, word for word as the plan gives it.")
+    summary = models.TextField(
+        blank=True, help_text="What this edition is and how it came about, in plain words for residents."
+    )
+    sia_overview = models.TextField(
+        "SIA overview",
+        blank=True,
+        help_text="The plan's overall summary of the Strategic Intelligence Assessment, before the findings "
+        "for each priority.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        help_text="Only one edition can be the published, current one. Drafts are never shown publicly.",
+    )
+    approved_by = models.CharField(
+        max_length=200, blank=True, help_text="Who approved it, e.g. Cabinet, or Full Council."
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    approval_note = models.TextField(blank=True, help_text="How it was approved or considered, and where recorded.")
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        help_text="The edition this one replaces or refreshes.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year", "-end_year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="published"),
+                name="one_published_edition",
+                violation_error_message="Only one edition can be published as the current plan. "
+                "Archive the current edition first.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="edition_end_after_start",
+                violation_error_message="The last year cannot be before the first year.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("priorities:edition-detail", kwargs={"slug": self.slug})
+
+    @property
+    def period(self):
+        return f"{self.start_year} to {self.end_year}"
+
+    @property
+    def is_public(self):
+        return self.status != PublicationStatus.DRAFT
+
+    def clean(self):
+        if self.follows_id and self.follows_id == self.pk:
+            raise ValidationError({"follows": "An edition cannot follow itself."})
+        needs_approval = self.kind == self.Kind.PLAN and self.status != PublicationStatus.DRAFT
+        if needs_approval and not (self.approved_by and self.approved_on):
+            raise ValidationError("Record who approved this plan and when before publishing or archiving it.")
+        if self.approved_on and not self.approved_by:
+            raise ValidationError({"approved_by": "Say who approved it on that date."})
+
+
+class Commitment(models.Model):
+    """One of the Communities Board's cross-cutting commitments that underpin every priority."""
+
+    edition = models.ForeignKey(PlanEdition, on_delete=models.PROTECT, related_name="commitments")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField(help_text="Word for word as the plan gives it.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["edition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="unique_commitment_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return self.edition.get_absolute_url() + "#commitments"
+
+
+class PriorityQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(edition__status=PublicationStatus.DRAFT)
+
+
+class Priority(models.Model):
+    """A strategic priority of a plan edition (a 'theme' in the 2018-2021 plan)."""
+
+    edition = models.ForeignKey(PlanEdition, on_delete=models.PROTECT, related_name="priorities")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200, help_text="As the plan heads it.")
+    short_title = models.CharField(
+        max_length=100, blank=True, help_text="The column heading in the outcome framework (plan on a page)."
+    )
+    slug = models.SlugField(max_length=100, help_text="Used in web addresses; unique within the edition.")
+    introduction = models.TextField(blank=True, help_text="The priority's introduction, word for word.")
+    sia_summary = models.TextField(
+        "SIA evidence summary",
+        blank=True,
+        help_text="What the Strategic Intelligence Assessment says behind this priority.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = PriorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition", "number"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="unique_priority_number"),
+            models.UniqueConstraint(fields=["edition", "slug"], name="unique_priority_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("priority-detail", kwargs={"edition": self.edition.slug, "slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.edition.is_public
+
+
+class Theme(models.Model):
+    """An entry in a priority's 'what this includes' list; a theme with a parent is a sub-theme."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="themes")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sub_themes",
+        help_text="Leave empty for a theme; choose its theme for a sub-theme.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.priority.get_absolute_url() + "#themes"
+
+    def clean(self):
+        parent = self.parent  # an object, not an id: the priority may be unsaved in an inline
+        if parent is None:
+            return
+        if self.pk and parent.pk == self.pk:
+            raise ValidationError({"parent": "A theme cannot be its own sub-theme."})
+        if parent.parent_id is not None:
+            raise ValidationError({"parent": "Sub-themes go one level deep: choose a theme, not a sub-theme."})
+        try:
+            priority = self.priority
+        except ObjectDoesNotExist:
+            return
+        if parent.priority_id != priority.pk:
+            raise ValidationError({"parent": "The theme belongs to a different priority."})
+
+
+class Locality(models.Model):
+    """One of the four areas the plan divides Kirklees into."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "localities"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("measures:status") + f"?locality={self.slug}"
+
+
+class PartnerOrganisation(models.Model):
+    """An organisation that is a partner in delivering the plan."""
+
+    class Sector(models.TextChoices):
+        STATUTORY = "statutory", "Statutory partner"
+        REGIONAL = "regional", "Regional body"
+        VOLUNTARY = "voluntary", "Voluntary and community sector"
+        OTHER = "other", "Other partner"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, blank=True, help_text="Abbreviation, e.g. WYP.")
+    sector = models.CharField(max_length=20, choices=Sector, default=Sector.OTHER)
+    website = models.URLField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("measures:status") + f"?lead_partner={self.pk}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(priority__edition__status=PublicationStatus.DRAFT)
+
+
+class Action(models.Model):
+    """Something the Communities Board says it will do under a priority ('The Board will ...')."""
+
+    class Status(models.TextChoices):
+        NO_UPDATE = "no_update", "No update yet"
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        DELAYED = "delayed", "Delayed"
+        COMPLETED = "completed", "Completed"
+
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
+    number = models.PositiveSmallIntegerField(help_text="Order within the priority.")
+    text = models.TextField(help_text="What the Board will do, word for word as the plan says it.")
+    lead_body = models.ForeignKey(
+        "governance.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_led",
+        help_text="The board or group that oversees this action.",
+    )
+    lead_partners = models.ManyToManyField(
+        PartnerOrganisation, blank=True, related_name="actions_led", help_text="Partner organisations leading it."
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.NO_UPDATE)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Per cent complete (0 to 100), if the lead reports one."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[lead_partners])
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "number"], name="unique_action_number"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="action_progress_percent",
+                violation_error_message="Progress is a percentage from 0 to 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(due_date__gte=models.F("start_date")),
+                name="action_due_after_start",
+                violation_error_message="The due date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.priority.number}.{self.number} {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "priorities:action-detail",
+            kwargs={"edition": self.priority.edition.slug, "priority": self.priority.slug, "number": self.number},
+        )
+
+    @property
+    def is_public(self):
+        return self.priority.is_public
+
+    def clean(self):
+        if self.status == self.Status.COMPLETED and self.progress is not None and self.progress < 100:
+            raise ValidationError({"progress": "A completed action is 100% complete; change the status or progress."})
+
+
+class ProgressUpdate(models.Model):
+    """A dated progress report on an action, with the lead's commentary."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    date = models.DateField()
+    status = models.CharField(max_length=20, choices=Action.Status, help_text="The action's status at that date.")
+    commentary = models.TextField()
+    reported_by = models.CharField(max_length=200, blank=True, help_text="Who gave the update, and for which partner.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "-date", "-pk"]
+
+    def __str__(self):
+        return f"Update of {self.date:%d %B %Y} on action {self.action_id}"
+
+    def get_absolute_url(self):
+        return self.action.get_absolute_url()

@@ -1,0 +1,208 @@
+from priorities.models import Action, Commitment, PlanEdition, Priority, Theme
+from priorities.tests.admin_helpers import (
+    add_inline_rows,
+    admin_url,
+    form_errors,
+    log_in_staff,
+    post_back,
+)
+from priorities.tests.factories import (
+    ActionFactory,
+    PlanEditionFactory,
+    PriorityFactory,
+    PublishedEditionFactory,
+    ThemeFactory,
+)
+
+
+def test_officer_adds_a_draft_edition(officer_client):
+    page = officer_client.get(admin_url(PlanEdition, "add"))
+    data = post_back(
+        page,
+        title="Kirklees Communities Partnership Plan 2022-2027",
+        slug="2022-2027",
+        start_year="2022",
+        end_year="2027",
+    )
+    add_inline_rows(data, "commitments", {"number": "1", "text": "We will listen to communities."})
+
+    response = officer_client.post(admin_url(PlanEdition, "add"), data)
+
+    assert response.status_code == 302
+    edition = PlanEdition.objects.get(slug="2022-2027")
+    assert edition.status == "draft"
+    assert [c.text for c in edition.commitments.all()] == ["We will listen to communities."]
+
+
+def test_publishing_a_plan_without_its_approval_is_refused_with_the_reason(officer_client):
+    page = officer_client.get(admin_url(PlanEdition, "add"))
+    data = post_back(page, title="Plan", slug="plan", start_year="2022", end_year="2027", status="published")
+
+    response = officer_client.post(admin_url(PlanEdition, "add"), data)
+
+    assert response.status_code == 200
+    assert "Record who approved this plan and when before publishing or archiving it." in form_errors(response)
+    assert "Record who approved this plan" in response.content.decode()
+    assert not PlanEdition.objects.exists()
+
+
+def test_a_second_published_edition_is_refused(officer_client):
+    PublishedEditionFactory()
+    page = officer_client.get(admin_url(PlanEdition, "add"))
+    data = post_back(
+        page,
+        title="Plan",
+        slug="plan",
+        start_year="2022",
+        end_year="2027",
+        status="published",
+        approved_by="Cabinet",
+        approved_on="2022-09-20",
+    )
+
+    response = officer_client.post(admin_url(PlanEdition, "add"), data)
+
+    assert response.status_code == 200
+    assert any("Archive the current edition first" in message for message in form_errors(response))
+    assert PlanEdition.objects.count() == 1
+
+
+def test_officer_adds_a_priority_with_its_themes(officer_client):
+    edition = PlanEditionFactory()
+    page = officer_client.get(admin_url(Priority, "add"))
+    data = post_back(page, edition=str(edition.pk), number="1", title="Safe and cohesive", slug="safe-and-cohesive")
+    add_inline_rows(
+        data,
+        "themes",
+        {"order": "1", "title": "Reducing violence"},
+        {"order": "2", "title": "Tackling exploitation"},
+    )
+    add_inline_rows(
+        data, "actions", {"number": "1", "text": "Publish a violence reduction strategy", "status": "on_track"}
+    )
+
+    response = officer_client.post(admin_url(Priority, "add"), data)
+
+    assert response.status_code == 302
+    priority = Priority.objects.get(edition=edition, number=1)
+    assert [theme.title for theme in priority.themes.all()] == ["Reducing violence", "Tackling exploitation"]
+    assert priority.actions.get().status == Action.Status.ON_TRACK
+
+
+def test_a_sub_theme_under_another_prioritys_theme_is_refused_with_the_reason(officer_client):
+    other_theme = ThemeFactory()
+    priority = PriorityFactory()
+    page = officer_client.get(admin_url(Theme, "add"))
+    data = post_back(page, priority=str(priority.pk), parent=str(other_theme.pk), title="Hate crime")
+
+    response = officer_client.post(admin_url(Theme, "add"), data)
+
+    assert response.status_code == 200
+    assert "The theme belongs to a different priority." in response.content.decode()
+    assert not priority.themes.exists()
+
+
+def test_sub_themes_are_chosen_once_the_priority_is_saved(officer_client):
+    add = officer_client.get(admin_url(Priority, "add"))
+    change = officer_client.get(admin_url(Priority, "change", PriorityFactory().pk))
+
+    assert 'name="themes-__prefix__-parent"' not in add.content.decode()
+    assert 'name="themes-__prefix__-parent"' in change.content.decode()
+
+
+def test_a_sub_theme_added_under_a_priority_must_sit_under_one_of_its_themes(officer_client):
+    other_theme = ThemeFactory()
+    priority = PriorityFactory()
+    page = officer_client.get(admin_url(Priority, "change", priority.pk))
+    data = add_inline_rows(
+        post_back(page), "themes", {"order": "1", "title": "Hate crime", "parent": str(other_theme.pk)}
+    )
+
+    response = officer_client.post(admin_url(Priority, "change", priority.pk), data)
+
+    assert response.status_code == 200
+    assert "The theme belongs to a different priority." in form_errors(response)
+    assert not priority.themes.exists()
+
+
+def test_a_completed_action_below_100_per_cent_is_refused_with_the_reason(officer_client):
+    action = ActionFactory(progress=80)
+    page = officer_client.get(admin_url(Action, "change", action.pk))
+
+    response = officer_client.post(admin_url(Action, "change", action.pk), post_back(page, status="completed"))
+
+    assert response.status_code == 200
+    assert "A completed action is 100% complete; change the status or progress." in form_errors(response)
+    action.refresh_from_db()
+    assert action.status == Action.Status.NO_UPDATE
+
+
+def test_priority_form_shows_help_for_officers(officer_client):
+    response = officer_client.get(admin_url(Priority, "add"))
+
+    content = response.content.decode()
+    assert "The column heading in the outcome framework (plan on a page)." in content
+    assert "Themes and actions are edited below" in content
+
+
+# ---- officer groups -------------------------------------------------------------------------------
+
+
+def test_plan_editor_changes_a_priority(client, django_user_model):
+    log_in_staff(client, django_user_model, "Plan editors")
+    priority = PriorityFactory(title="Old title")
+    page = client.get(admin_url(Priority, "change", priority.pk))
+
+    response = client.post(admin_url(Priority, "change", priority.pk), post_back(page, title="New title"))
+
+    assert response.status_code == 302
+    priority.refresh_from_db()
+    assert priority.title == "New title"
+
+
+def test_performance_officer_sees_a_priority_but_cannot_change_it(client, django_user_model):
+    log_in_staff(client, django_user_model, "Performance officers")
+    priority = PriorityFactory(title="Old title")
+
+    page = client.get(admin_url(Priority, "change", priority.pk))
+    assert page.status_code == 200
+    assert "View priority" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+
+    response = client.post(admin_url(Priority, "change", priority.pk), {"title": "New title"})
+    assert response.status_code == 403
+    priority.refresh_from_db()
+    assert priority.title == "Old title"
+
+
+def test_performance_officer_updates_an_action_and_adds_progress(client, django_user_model):
+    log_in_staff(client, django_user_model, "Performance officers")
+    action = ActionFactory()
+    page = client.get(admin_url(Action, "change", action.pk))
+    data = post_back(page, status="at_risk")
+    add_inline_rows(
+        data, "updates", {"date": "2023-07-25", "status": "at_risk", "commentary": "Funding is not yet agreed."}
+    )
+
+    response = client.post(admin_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == Action.Status.AT_RISK
+    assert action.updates.get().commentary == "Funding is not yet agreed."
+
+
+def test_governance_officer_cannot_add_to_the_plan(client, django_user_model):
+    log_in_staff(client, django_user_model, "Governance officers")
+
+    assert client.get(admin_url(Commitment, "add")).status_code == 403
+    assert client.get(admin_url(Commitment, "changelist")).status_code == 200
+
+
+def test_staff_without_a_group_sees_no_plan_records(client, django_user_model):
+    log_in_staff(client, django_user_model)
+
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    assert "You don’t have permission to view or edit anything." in index.content.decode()
+    assert client.get(admin_url(Priority, "changelist")).status_code == 403

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from priorities import views
+
+app_name = "priorities"
+
+urlpatterns = [
+    path("plans/", views.EditionListView.as_view(), name="edition-list"),
+    path("plans/<slug:slug>/", views.EditionDetailView.as_view(), name="edition-detail"),
+    path(
+        "plans/<slug:edition>/<slug:priority>/actions/<int:number>/",
+        views.ActionDetailView.as_view(),
+        name="action-detail",
+    ),
+]

@@ -1,0 +1,106 @@
+"""Public pages for the plan's editions and for each action the Board will take.
+
+Only public editions (published or archived) are reachable: every queryset starts from `.public()`,
+so a draft's pages answer 404 exactly as an unknown address does. Each view loads what its template
+shows in a fixed number of queries, however many priorities, actions or updates there are.
+"""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
+
+from priorities.models import Action, PlanEdition, Priority, ProgressUpdate, PublicationStatus
+
+
+def public_successors():
+    """The public editions that follow an edition, for prefetching as `edition.successors`."""
+    return Prefetch("followed_by", queryset=PlanEdition.objects.public(), to_attr="successors")
+
+
+def edition_list_crumbs():
+    return [("Home", reverse("home")), ("Plan editions", reverse("priorities:edition-list"))]
+
+
+class EditionListView(ListView):
+    """Every public edition of the plan, newest first, with its approval and what it follows."""
+
+    context_object_name = "editions"
+
+    def get_queryset(self):
+        return PlanEdition.objects.public().select_related("follows").prefetch_related(public_successors())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [("Home", reverse("home")), ("Plan editions", None)]
+        return context
+
+
+class EditionDetailView(DetailView):
+    """One public edition: its summary, vision, commitments, priorities and approval."""
+
+    context_object_name = "edition"
+
+    def get_queryset(self):
+        priorities = Priority.objects.annotate(action_count=Count("actions")).order_by("number")
+        return (
+            PlanEdition.objects.public()
+            .select_related("follows")
+            .prefetch_related(
+                "commitments",
+                Prefetch("priorities", queryset=priorities),
+                public_successors(),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        edition = self.object
+        is_current = edition.status == PublicationStatus.PUBLISHED
+        # An archived edition points readers to the plan that replaced it.
+        current = None if is_current else PlanEdition.objects.current()
+        context.update(
+            is_current=is_current,
+            current_edition=current,
+            breadcrumbs=[*edition_list_crumbs(), (edition.title, None)],
+        )
+        return context
+
+
+class ActionDetailView(DetailView):
+    """One action the Board will take: who leads it, its status and its dated progress updates."""
+
+    context_object_name = "action"
+    template_name = "priorities/action_detail.html"
+
+    def get_object(self, queryset=None):
+        updates = ProgressUpdate.objects.order_by("-date", "-pk")
+        queryset = (
+            Action.objects.public()
+            .select_related("priority__edition", "lead_body")
+            .prefetch_related("lead_partners", Prefetch("updates", queryset=updates))
+        )
+        return get_object_or_404(
+            queryset,
+            priority__edition__slug=self.kwargs["edition"],
+            priority__slug=self.kwargs["priority"],
+            number=self.kwargs["number"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        action = self.object
+        priority = action.priority
+        edition = priority.edition
+        context.update(
+            priority=priority,
+            edition=edition,
+            is_current=edition.status == PublicationStatus.PUBLISHED,
+            breadcrumbs=[
+                *edition_list_crumbs(),
+                (edition.title, edition.get_absolute_url()),
+                (priority.title, priority.get_absolute_url()),
+                (f"Action {priority.number}.{action.number}", None),
+            ],
+        )
+        return context

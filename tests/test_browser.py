@@ -1,0 +1,64 @@
+"""The site's own pages in real Chromium: WCAG 2.2 AA by axe, and keyboard focus that can be seen."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/plan/",
+        "/plans/2022-2027/tackling-violence-abuse-and-exploitation/",
+        "/plans/2018-2021/preventing-and-reducing-crime/",
+        "/search/",
+        "/search/?q=crime",
+        "/search/?q=a",
+        "/accessibility/",
+        "/cookies/",
+        "/privacy/",
+        "/contact/",
+    ],
+)
+def test_site_pages_meet_wcag_22_aa(real_plan, assert_accessible, path):
+    assert_accessible(path)
+
+
+def test_the_not_found_page_meets_wcag_22_aa(real_plan, page, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from conftest import WCAG_22_AA
+
+    response = page.goto(f"{live_server.url}/plans/2022-2027/no-such-priority/")
+    assert response.status == 404
+    results = Axe().run(page, options=WCAG_22_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_keyboard_users_reach_the_content_and_see_where_they_are(real_plan, page, live_server):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    skip_link = page.locator(".govuk-skip-link")
+    assert skip_link.evaluate("element => element === document.activeElement")
+    assert skip_link.is_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main-content")
+    # Tab on to the first link in the content: GOV.UK's yellow focus state must show.
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const style = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.tagName, style.backgroundColor, style.outlineStyle, style.boxShadow]; }"
+    )
+    assert focused[0] == "A"
+    assert focused[1] == "rgb(255, 221, 0)" or focused[2] != "none" or focused[3] != "none", focused
+
+
+def test_the_page_works_under_its_content_security_policy(real_plan, page, live_server):
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")
+    assert [text for text in messages if "Content Security Policy" in text] == []
+    # GOV.UK Frontend's script ran: it marks the body once it has initialised.
+    assert "govuk-frontend-supported" in page.locator("body").get_attribute("class")

@@ -1,0 +1,243 @@
+"""The real plan, as loaded by `manage.py loadplan`, matches the source documents."""
+
+import os
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import models
+
+from governance.models import Body, Decision, KeyDecision, Meeting, Minutes, StatutoryDuty
+from measures.models import Measure, ReportedValue, TargetKind
+from priorities.models import Action, Commitment, Locality, PlanEdition, Priority, PublicationStatus, Theme
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture
+def plan(db):
+    call_command("loadplan", verbosity=0)
+    return PlanEdition.objects.get(slug="2022-2027")
+
+
+def normalise(text):
+    """Plan text as the seeds hold it, without link markup, bold markers and line wrapping."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).replace("\\(", "(").replace("\\)", ")")
+    text = text.replace("**", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def seed_text():
+    if not SEEDS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"The source documents are missing from {SEEDS}")
+        pytest.skip("the source documents (../shared/seeds) are not beside this checkout")
+    return normalise(" ".join(path.read_text() for path in sorted(SEEDS.glob("*.txt"))))
+
+
+def test_the_current_edition_is_the_published_2022_plan(plan):
+    assert plan.status == PublicationStatus.PUBLISHED
+    assert plan.vision == "People in Kirklees live in cohesive communities, feel safe and are protected from harm"
+    assert (plan.approved_by, plan.approved_on) == ("Cabinet", date(2022, 9, 20))
+    assert plan.commitments.count() == 6
+    assert list(plan.priorities.values_list("number", "title")) == [
+        (1, "Tackling Violence, Abuse & Exploitation"),
+        (2, "Reducing Anti-Social Behaviour (ASB) & Neighbourhood Crime"),
+        (3, "Building resilient and inclusive communities"),
+        (4, "Reducing Risk"),
+    ]
+
+
+def test_every_action_and_measure_of_each_priority_is_loaded(plan):
+    counts = [
+        (p.actions.count(), p.measures.exclude(target_kind=TargetKind.NOT_SET, direction="").count())
+        for p in plan.priorities.all()
+    ]
+    assert counts == [(11, 5), (9, 8), (9, 5), (7, 5)]
+    # Priority 3 also keeps the plan's place for the Inclusive Communities Framework measures.
+    placeholder = Measure.objects.get(priority__edition=plan, priority__number=3, target_kind=TargetKind.NOT_SET)
+    assert placeholder.plan_wording == "Insert ICF Measures when available"
+    assert placeholder.target_text == "To be confirmed"
+    assert all(action.lead_body.slug == "communities-board" for action in Action.objects.filter(priority__edition=plan))
+
+
+def test_themes_and_sub_themes_are_as_the_plan_lists_them(plan):
+    violence = Theme.objects.get(priority__edition=plan, priority__number=1, title="Reducing Violence")
+    assert list(violence.sub_themes.values_list("title", flat=True)) == [
+        "Youth Violence",
+        "Serious Violence",
+        "Violence against women & girls",
+        "Organised Crime",
+        "Safer Town Centres",
+    ]
+    per_priority = [
+        (p.themes.filter(parent=None).count(), p.themes.exclude(parent=None).count()) for p in plan.priorities.all()
+    ]
+    assert per_priority == [(3, 7), (2, 8), (4, 0), (4, 0)]
+
+
+BASELINES = {
+    "KPM-1.1": (Decimal("4404"), "2021/22", TargetKind.BELOW_BASELINE),
+    "KPM-1.4": (Decimal("47.9"), "2021/22", TargetKind.BELOW_BASELINE),
+    "KPM-2.2": (Decimal("5131"), "2021/22", TargetKind.BELOW_BASELINE),
+    "KPM-2.3": (Decimal("6017"), "2021/22", TargetKind.BELOW_BASELINE),
+    "KPM-2.4": (Decimal("68"), "2021", TargetKind.ABOVE_BASELINE),
+    "KPM-2.5": (Decimal("1054"), "2021/22", TargetKind.BELOW_BASELINE),
+    "KPM-2.6": (Decimal("1971"), "2021/22", TargetKind.BELOW_BASELINE),
+    "KPM-2.7": (Decimal("45418"), "2021/22", TargetKind.BELOW_BASELINE),
+    "KPM-2.8": (Decimal("1307"), "2021/22", TargetKind.BELOW_BASELINE),
+    "KPM-3.1": (Decimal("25.9"), "2021/22", TargetKind.BELOW_BASELINE),
+}
+THRESHOLDS = {
+    "KPM-2.1": (Decimal(60), TargetKind.BELOW_THRESHOLD),
+    "KPM-3.2": (Decimal(72), TargetKind.ABOVE_THRESHOLD),
+    "KPM-3.3": (Decimal(75), TargetKind.ABOVE_THRESHOLD),
+    "KPM-3.4": (Decimal(80), TargetKind.ABOVE_THRESHOLD),
+    "KPM-3.5": (Decimal(55), TargetKind.ABOVE_THRESHOLD),
+}
+
+
+def test_baselines_and_targets_are_exactly_as_the_plan_states(plan):
+    measures = {m.code: m for m in Measure.objects.filter(priority__edition=plan)}
+    for code, (value, period, kind) in BASELINES.items():
+        assert (measures[code].baseline_value, measures[code].baseline_period, measures[code].target_kind) == (
+            value,
+            period,
+            kind,
+        ), code
+    for code, (threshold, kind) in THRESHOLDS.items():
+        assert (measures[code].target_value, measures[code].target_kind, measures[code].baseline_value) == (
+            threshold,
+            kind,
+            None,
+        ), code
+    assert (measures["KPM-4.2"].target_kind, measures["KPM-4.2"].target_value) == (
+        TargetKind.CHANGE_PER_YEAR,
+        Decimal(10),
+    )
+    for code in ("KPM-1.2", "KPM-1.3"):
+        assert measures[code].target_kind == TargetKind.SET_ELSEWHERE
+        assert measures[code].target_set_by.startswith("West Yorkshire Police and Crime Plan")
+    assert measures["KPM-3.6"].target_kind == TargetKind.NOT_SET
+    by_place = {code for code, m in measures.items() if m.reported_by_locality}
+    assert by_place == {"KPM-2.6", "KPM-2.8"}
+
+
+def test_plan_text_is_word_for_word_from_the_source(plan, seed_text):
+    texts = [a.text for a in Action.objects.all()]
+    texts += [m.plan_wording for m in Measure.objects.all()]
+    texts += [c.text for c in Commitment.objects.all()]
+    texts += [d.text for d in StatutoryDuty.objects.all()] + [d.text for d in Decision.objects.all()]
+    for priority in Priority.objects.all():
+        texts += [p for p in re.split(r"\n\s*\n|\n- ", priority.introduction + "\n\n" + priority.sia_summary) if p]
+    missing = [text for text in texts if normalise(text).lstrip("- ") not in seed_text]
+    assert missing == []
+
+
+EDITORS_REMARKS = [
+    "not sure what",
+    "Nationally as well",
+    "Link to DA strategy",
+    "Add link",
+    "xx key",
+    "Needs assessment",
+]
+
+
+def test_editors_remarks_are_never_loaded_as_plan_content(plan):
+    found = []
+    for model in [m for m in apps.get_models() if m._meta.app_label in ("priorities", "measures", "governance")]:
+        if model.__name__.startswith("Historical"):
+            continue
+        text_fields = [f.name for f in model._meta.fields if isinstance(f, (models.TextField, models.CharField))]
+        for row in model.objects.values(*text_fields):
+            found += [
+                (model.__name__, remark) for value in row.values() for remark in EDITORS_REMARKS if remark in value
+            ]
+    assert found == []
+
+
+def test_the_previous_plan_its_refresh_and_their_approval(plan):
+    previous = PlanEdition.objects.get(slug="2018-2021")
+    refresh = PlanEdition.objects.get(slug="2020-refresh")
+    assert (previous.approved_by, previous.approved_on, previous.status) == (
+        "Cabinet",
+        date(2019, 6, 18),
+        PublicationStatus.ARCHIVED,
+    )
+    assert list(previous.priorities.values_list("title", flat=True)) == [
+        "Preventing and reducing crime",
+        "Tackling anti-social behaviour",
+        "Protecting people from serious harm",
+        "Improving place",
+    ]
+    assert [p.actions.count() for p in previous.priorities.all()] == [5, 8, 6, 5]
+    assert (refresh.follows, plan.follows) == (previous, refresh)
+
+
+def test_governance_bodies_duties_and_localities(plan):
+    assert list(Locality.objects.values_list("name", flat=True)) == [
+        "Batley and Spen",
+        "Dewsbury and Mirfield",
+        "Huddersfield",
+        "Rural",
+    ]
+    board = Body.objects.get(slug="communities-board")
+    assert board.duties.count() == 8
+    assert board.children.filter(kind=Body.Kind.LOCALITY).count() == 4
+    assert Body.objects.get(slug="strategic-delivery-group").parent == board
+    assert board.memberships.get(role="chair").name == "Councillor Carole Pattison"
+    assert board.memberships.get(role="vice_chair").name == "Chief Superintendent Jim Griffiths"
+
+
+def test_the_meetings_the_sources_record(plan):
+    board_meetings = Meeting.objects.filter(body__slug="communities-board").order_by("date")
+    assert [m.date_text for m in board_meetings] == [
+        "September 2021",
+        "November 2021",
+        "March 2022",
+        "June 2022",
+        "October 2022",
+        "December 2022",
+        "22 March 2023",
+        "25 July 2023",
+    ]
+    assert all(m.minutes.status == Minutes.Status.PUBLISHED for m in board_meetings)
+    cabinet = Meeting.objects.get(body__slug="cabinet")
+    assert cabinet.date == date(2019, 6, 18)
+    assert cabinet.agenda_items.get().plan_edition.slug == "2018-2021"
+    scrutiny_item = Meeting.objects.get(body__slug="overview-and-scrutiny").agenda_items.get()
+    assert scrutiny_item.decisions.count() == 2
+    assert scrutiny_item.decisions.get(number=2).text.startswith("That officers be requested to take account")
+    decision = KeyDecision.objects.get()
+    assert (decision.due_date, decision.decision_maker.name, decision.plan_edition) == (
+        date(2022, 9, 20),
+        "Cabinet",
+        plan,
+    )
+
+
+def test_loading_again_adds_nothing_and_keeps_officers_edits(plan, capsys):
+    action = plan.priorities.get(number=1).actions.get(number=1)
+    action.status = Action.Status.ON_TRACK
+    action.save()
+    before = {model: model.objects.count() for model in (PlanEdition, Priority, Action, Measure, Meeting)}
+    call_command("loadplan")
+    assert "nothing to add" in capsys.readouterr().out
+    assert {model: model.objects.count() for model in before} == before
+    action.refresh_from_db()
+    assert action.status == Action.Status.ON_TRACK
+
+
+def test_no_figures_are_loaded_unless_asked_for_and_then_all_are_marked_illustrative(plan):
+    assert ReportedValue.objects.count() == 0
+    call_command("loadplan", illustrative=True, verbosity=0)
+    assert ReportedValue.objects.count() > 0
+    assert not ReportedValue.objects.filter(is_illustrative=False).exists()

@@ -1,0 +1,279 @@
+"""The site's own pages: home, plan on a page, priority pages, search, the statutory pages and errors."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from governance.models import Meeting
+from governance.tests.factories import AgendaItemFactory, MeetingFactory
+from measures.models import ReportedValue
+from measures.tests.factories import MeasureFactory, ReportedValueFactory
+from priorities.models import PlanEdition, Priority, PublicationStatus
+from priorities.tests.factories import ActionFactory, PlanEditionFactory, PriorityFactory, ThemeFactory
+from tests.pages import text, title
+
+pytestmark = pytest.mark.django_db
+
+CURRENT = "2022-2027"
+
+
+def priority_url(number, edition=CURRENT):
+    priority = Priority.objects.get(edition__slug=edition, number=number)
+    return f"/plans/{edition}/{priority.slug}/"
+
+
+def grow_plan(times=9):
+    """Add `times` more of everything the current plan has, so page costs can be compared."""
+    edition = PlanEdition.objects.get(slug=CURRENT)
+    board_meeting = Meeting.objects.filter(body__slug="communities-board").first()
+    first = edition.priorities.get(number=1)
+    for n in range(100, 100 + times * 4):
+        theme = ThemeFactory(priority=first)
+        ThemeFactory(priority=first, parent=theme)
+        ActionFactory(priority=first, number=n, text="Tackle knife crime")
+        ReportedValueFactory(measure=MeasureFactory(priority=first, number=n))
+        priority = PriorityFactory(edition=edition, number=n)
+        theme = ThemeFactory(priority=priority)
+        ThemeFactory(priority=priority, parent=theme)
+        for number in range(1, 4):
+            ActionFactory(priority=priority, number=number)
+        for number in range(1, 7):
+            ReportedValueFactory(measure=MeasureFactory(priority=priority, number=number))
+        MeetingFactory(body=board_meeting.body, date=date(2020, 1, 1) - timedelta(days=n))
+        AgendaItemFactory(meeting__body=board_meeting.body, title="Knife crime update")
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+# ---- home ---------------------------------------------------------------------------------------
+
+
+def test_home_shows_the_vision_the_priorities_the_measures_and_the_board(client, real_plan):
+    page = text(client.get("/"))
+    assert "Our vision: People in Kirklees live in cohesive communities, feel safe and are protected from harm" in page
+    for heading in ("Tackling Violence, Abuse & Exploitation", "Reducing Risk"):
+        assert heading in page
+    assert "11 actions the Board will take; 5 key performance measures" in page
+    # The illustrative values make 3 measures on track and 3 off track.
+    assert "On track 3 measures" in page
+    assert "Off track 3 measures" in page
+    assert "Latest meeting 25 July 2023" in page
+    assert "No meeting has been scheduled yet." in page
+
+
+def test_home_shows_the_next_board_meeting_once_scheduled(client, real_plan):
+    board = Meeting.objects.filter(body__slug="communities-board").first().body
+    MeetingFactory(body=board, date=timezone.localdate() + timedelta(days=30), status=Meeting.Status.SCHEDULED)
+    page = text(client.get("/"))
+    assert f"Next meeting {(timezone.localdate() + timedelta(days=30)):%-d %B %Y}" in page
+
+
+def test_home_without_a_published_plan_says_so(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "has not been published here yet" in text(response)
+
+
+# ---- plan on a page -----------------------------------------------------------------------------
+
+
+def test_plan_on_a_page_lists_every_measure_by_priority_with_its_status(client, real_plan):
+    page = text(client.get("/plan/"))
+    for heading in ("Reducing Serious Violence", "Neighbourhood Crime & ASB", "Reducing Risk"):
+        assert heading in page
+    assert (
+        "Violent offences resulting in injury Below 4,404 (2021/22 baseline) 4,612 in 2023/24 (illustrative) Off track"
+        in page
+    )
+    assert "Knife crime Set by the West Yorkshire Police and Crime Plan 2021-2024 No data yet Target not set" in page
+    assert "Inclusive Communities Framework measures To be confirmed No data yet Target not set" in page
+    assert "sample data for demonstration, not real figures" in page
+
+
+def test_provisional_values_never_reach_the_public_pages(client, real_plan):
+    measure = PlanEdition.objects.get(slug=CURRENT).priorities.get(number=2).measures.get(code="KPM-2.7")
+    ReportedValueFactory(measure=measure, value=Decimal(39999), status=ReportedValue.Status.PROVISIONAL)
+    for url in ("/", "/plan/", priority_url(2)):
+        assert "39,999" not in text(client.get(url)), url
+
+
+# ---- priority pages -----------------------------------------------------------------------------
+
+
+def test_a_priority_page_has_everything_the_plan_says_about_it(client, real_plan):
+    page = text(client.get(priority_url(1)))
+    assert "Tackling Violence, Abuse & Exploitation" in page
+    assert "The Partnership in Kirklees will focus on keeping people safe" in page
+    assert "What this includes" in page
+    assert "Reducing Violence Youth Violence Serious Violence" in page
+    assert "Disrupt Organised Crime Groups (OCGs)" in page
+    assert page.count("No update yet") == 11
+    assert (
+        "Repeat domestic violence incidents Below 47.9% (2021/22 baseline) 46.3% in 2023/24 (illustrative) On track"
+        in page
+    )
+    assert "violence against the person accounts for 44% of overall crime" in page
+
+
+def test_a_priority_page_lays_out_the_plans_lists(client, real_plan):
+    html = client.get(priority_url(2)).content.decode()
+    assert "<li>Personal ASB (which is targeted towards individual or household" in html
+    assert '<p class="govuk-body">We know that incidents of Anti-Social Behaviour' in html
+    assert '<p class="govuk-body">The SIA provides a comprehensive assessment' in html
+
+
+def test_a_previous_editions_priority_says_it_was_replaced(client, real_plan):
+    page = text(client.get(priority_url(1, edition="2018-2021")))
+    assert "Preventing and reducing crime" in page
+    assert "which a later edition has replaced" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/plans/{CURRENT}/no-such-priority/",
+        "/plans/1999-2000/reducing-risk/",
+        "/plans/%20/%20/",
+    ],
+)
+def test_unknown_priorities_are_not_found(client, real_plan, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+
+
+def test_draft_editions_are_never_shown(client, real_plan):
+    draft = PlanEditionFactory(slug="2027-2032", title="Draft plan 2027-2032", status=PublicationStatus.DRAFT)
+    priority = PriorityFactory(edition=draft, title="A draft priority", slug="draft-priority")
+    ActionFactory(priority=priority, text="A draft action")
+    assert client.get(f"/plans/{draft.slug}/{priority.slug}/").status_code == 404
+    for url in ("/", "/plan/", "/search/?q=draft"):
+        page = text(client.get(url))
+        assert "A draft priority" not in page and "A draft action" not in page, url
+
+
+# ---- search -------------------------------------------------------------------------------------
+
+
+def test_search_finds_priorities_actions_measures_and_meetings(client, real_plan):
+    page = text(client.get("/search/", {"q": "burglary"}))
+    assert "Residential burglary" in page
+    assert "Reducing Anti-Social Behaviour (ASB) & Neighbourhood Crime" in page
+    meetings = text(client.get("/search/", {"q": "refresh"}))
+    assert "Kirklees Communities Partnership Plan – Refresh, October 2020" in meetings
+
+
+def test_search_explains_a_query_that_is_too_short_or_finds_nothing(client, real_plan):
+    short = client.get("/search/", {"q": "a"})
+    assert short.status_code == 200
+    assert "There is a problem Enter at least 2 characters to search for" in text(short)
+    assert title(short).startswith("Error: Search")
+    nothing = text(client.get("/search/", {"q": "zebra crossing"}))
+    assert "No results for “zebra crossing”" in nothing
+
+
+# ---- statutory pages, errors, robots, security --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "/accessibility/",
+            "This website is partially compliant with the Web Content Accessibility Guidelines version 2.2",
+        ),
+        ("/accessibility/", "contact the Equality Advisory and Support Service (EASS)"),
+        ("/cookies/", "The public pages of this website do not set any cookies"),
+        ("/privacy/", "Names in meeting records"),
+        ("/contact/", "Safer@Kirklees.gov.uk"),
+    ],
+)
+def test_statutory_pages(client, db, url, expected):
+    assert expected in text(client.get(url))
+
+
+def test_every_page_links_the_statutory_pages_and_sets_no_public_cookie(client, real_plan):
+    response = client.get("/")
+    for link in ('href="/accessibility/"', 'href="/cookies/"', 'href="/privacy/"', 'href="/contact/"'):
+        assert link in response.content.decode()
+    assert not response.cookies
+
+
+def test_pages_carry_a_strict_content_security_policy_and_no_inline_styles(client, real_plan):
+    for url in ("/", "/plan/", priority_url(3), "/search/?q=crime", "/accessibility/"):
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "style-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        html = response.content.decode()
+        assert " style=" not in html, url
+        scripts = re.findall(r"<script\b[^>]*>", html)
+        assert all("nonce=" in tag for tag in scripts), url
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin_and_points_at_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_the_500_page_needs_no_context(db):
+    from django.template.loader import get_template
+
+    html = get_template("500.html").render()
+    assert "Sorry, there is a problem with the service" in html
+
+
+# ---- query budgets ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/plan/", "priority", "/search/?q=crime"])
+def test_page_cost_does_not_grow_with_the_data(client, real_plan, url):
+    url = priority_url(1) if url == "priority" else url
+    before = queries(client, url)
+    grow_plan()
+    assert queries(client, url) == before
+
+
+# ---- sitemap ------------------------------------------------------------------------------------
+
+
+def test_the_sitemap_lists_every_public_page_and_nothing_private(client, real_plan):
+    from governance.models import Body
+    from measures.models import Measure
+    from priorities.models import Action
+
+    draft = PlanEditionFactory(slug="draft-edition", status=PublicationStatus.DRAFT)
+    hidden = PriorityFactory(edition=draft, slug="hidden-priority")
+    private = MeetingFactory(is_published=False)
+
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    locations = set(re.findall(r"<loc>http://testserver([^<]*)</loc>", response.content.decode()))
+
+    expected = {"/", "/plan/", "/search/", "/accessibility/", "/cookies/", "/privacy/", "/contact/"}
+    expected |= {"/plans/", "/measures/", "/governance/", "/meetings/"}
+    expected |= {p.get_absolute_url() for p in Priority.objects.public()}
+    expected |= {e.get_absolute_url() for e in PlanEdition.objects.public()}
+    expected |= {a.get_absolute_url() for a in Action.objects.public()}
+    expected |= {m.get_absolute_url() for m in Measure.objects.public()}
+    expected |= {b.get_absolute_url() for b in Body.objects.all()}
+    expected |= {m.get_absolute_url() for m in Meeting.objects.filter(is_published=True)}
+    assert expected <= locations
+    assert len(expected) > 100  # the real plan: 60 actions, 24 measures, 13 bodies, 10 meetings and more
+    for private_url in (hidden.get_absolute_url(), private.get_absolute_url(), "/admin/"):
+        assert private_url not in locations
+    # Every listed page opens.
+    for location in sorted(locations)[:: max(1, len(locations) // 25)]:
+        assert client.get(location).status_code == 200, location
