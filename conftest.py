@@ -4,7 +4,9 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 
 # Playwright's sync API runs an event loop in the test thread; the live server is in another thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -41,6 +43,29 @@ def officer_client(client, officer):
 def real_plan(db):
     """The real plan from the source documents, with the illustrative values so pages have figures."""
     call_command("loadplan", illustrative=True, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def real_plan_for_module(django_db_setup, django_db_blocker):
+    """The real plan loaded once for a whole module of read-only tests, and rolled back after it.
+
+    Each test still runs in its own transaction inside this one (pytest-django's `db`), so what a
+    test adds is gone before the next. Loading the plan per test is what makes the suite slow.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("loadplan", illustrative=True, verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: no throttle counts or cached pages left by another."""
+    cache.clear()
 
 
 # ---- browser tests ------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Filters for the public list of meetings, shared by the HTML page and the API."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from governance.models import Body, Meeting
-from priorities.forms import GovukFilterForm, choice_errors
+from priorities.forms import ISO_DATE, GovukFilterForm, choice_errors
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -17,7 +19,7 @@ class MeetingFilter(django_filters.FilterSet):
         error_messages=choice_errors("body"),
     )
     year = django_filters.ChoiceFilter(
-        field_name="date__year",
+        method="filter_year",
         label="Year",
         empty_label="All years",
         error_messages=choice_errors("year"),
@@ -35,3 +37,36 @@ class MeetingFilter(django_filters.FilterSet):
         # The years that have public meetings, read once here rather than each time the choices are walked.
         years = Meeting.objects.public().dates("date", "year", order="DESC")
         self.filters["year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
+
+    @extend_schema_field(OpenApiTypes.INT)  # the choices are the years with meetings, known only when asked
+    def filter_year(self, queryset, name, year):
+        return queryset.filter(date__year=int(year))
+
+
+class MeetingDateRangeForm(GovukFilterForm):
+    date_ranges = [("date_from", "date_to", "date range")]
+
+
+class MeetingDateRangeFilter(MeetingFilter):
+    """The meetings filter with a date range as well, for the API (the page offers years)."""
+
+    date_from = django_filters.DateFilter(
+        input_formats=ISO_DATE,
+        field_name="date",
+        lookup_expr="gte",
+        label="Meetings on or after",
+        help_text="An ISO 8601 date, e.g. 2022-01-01.",
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2022-01-01"},
+    )
+    date_to = django_filters.DateFilter(
+        input_formats=ISO_DATE,
+        field_name="date",
+        lookup_expr="lte",
+        label="Meetings on or before",
+        help_text="An ISO 8601 date, e.g. 2023-12-31.",
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2023-12-31"},
+    )
+
+    class Meta(MeetingFilter.Meta):
+        fields = [*MeetingFilter.Meta.fields, "date_from", "date_to"]
+        form = MeetingDateRangeForm

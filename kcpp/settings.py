@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "priorities",
     "measures",
@@ -111,7 +113,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Our own static files, and what the front-end build makes from npm packages (never committed).
-STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "static_build"]
+STATICFILES_DIRS = [BASE_DIR / "static_build"]
 # In development, serve static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -159,6 +161,48 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "manifest-src": [SELF],
     }
+}
+
+# The open data API: read-only for everyone, JSON only (the browsable API too while debugging).
+API_ANON_RATE = env.str("API_ANON_RATE", default="300/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "kcpp.api_defaults.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["kcpp.api_defaults.AnonymousThrottle"],
+    "EXCEPTION_HANDLER": "kcpp.api_defaults.handle_exception",
+    # Behind a proxy, the client's address for throttling is the one the proxy saw, not a spoofable header.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kirklees Communities Partnership open data API",
+    "DESCRIPTION": "The Kirklees Communities Partnership Plan, its key performance measures and the boards and "
+    "meetings that govern it, read-only. Only published content is served: no draft plans and no provisional "
+    "figures.\n\nLicence: [Open Government Licence v3.0]"
+    "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). CSV downloads of the same "
+    "figures are on the [open data page](/data/).",
+    "VERSION": "1.0.0",
+    "LICENSE": {
+        "name": "Open Government Licence v3.0",
+        "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Nothing needs signing in to read, so the docs offer no "Authorize" button and no padlocks.
+    "AUTHENTICATION_WHITELIST": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"tryItOutEnabled": True, "displayRequestDuration": True, "defaultModelsExpandDepth": 0},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationStatusEnum": "priorities.models.PublicationStatus",
+        "ActionStatusEnum": "priorities.models.Action.Status",
+    },
 }
 
 # What the public pages say about the service.

@@ -11,7 +11,7 @@ from priorities.sitemaps import SITEMAPS as PRIORITIES
 
 class SitePagesSitemap(Sitemap):
     def items(self):
-        return ["home", "plan-on-a-page", "search", "accessibility", "cookies", "privacy", "contact"]
+        return ["home", "plan-on-a-page", "open-data", "search", "accessibility", "cookies", "privacy", "contact"]
 
     def location(self, item):
         return reverse(item)

@@ -2,16 +2,38 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
 
-from kcpp import health, views
+from governance import api as governance_api
+from kcpp import api, health, views
 from kcpp.sitemaps import SITEMAPS
+from measures import api as measures_api
+from priorities import api as priorities_api
 
 admin.site.site_header = "Kirklees Communities Partnership: officer admin"
 admin.site.site_title = "KCP officer admin"
 admin.site.index_title = "Keep the plan, its measures and its meetings up to date"
 
+router = api.Router()
+router.register("editions", priorities_api.PlanEditionViewSet, basename="edition")
+router.register("priorities", priorities_api.PriorityViewSet, basename="priority")
+router.register("themes", priorities_api.ThemeViewSet, basename="theme")
+router.register("actions", priorities_api.ActionViewSet, basename="action")
+router.register("measures", measures_api.MeasureViewSet, basename="measure")
+router.register("values", measures_api.ReportedValueViewSet, basename="value")
+router.register("localities", priorities_api.LocalityViewSet, basename="locality")
+router.register("partners", priorities_api.PartnerOrganisationViewSet, basename="partner")
+router.register("bodies", governance_api.BodyViewSet, basename="body")
+router.register("meetings", governance_api.MeetingViewSet, basename="meeting")
+router.register("key-decisions", governance_api.KeyDecisionViewSet, basename="key-decision")
+router.register("duties", governance_api.StatutoryDutyViewSet, basename="duty")
+
 urlpatterns = [
+    path("api/v1/", include((router.urls, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", api.DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api(/.*)?$", api.not_found),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
@@ -19,6 +41,7 @@ urlpatterns = [
     path("plan/", views.PlanOnAPageView.as_view(), name="plan-on-a-page"),
     path("plans/<slug:edition>/<slug:slug>/", views.PriorityDetailView.as_view(), name="priority-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("data/", views.OpenDataView.as_view(), name="open-data"),
     path("accessibility/", views.page("pages/accessibility.html"), name="accessibility"),
     path("cookies/", views.page("pages/cookies.html"), name="cookies"),
     path("privacy/", views.page("pages/privacy.html"), name="privacy"),

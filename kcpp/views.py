@@ -14,7 +14,11 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from governance.models import AgendaItem, Meeting
+from measures.csv_export import VALUE_COLUMNS
+from measures.filters import ReportedValueFilter
 from measures.models import Measure, Status
+from priorities.csv_export import ACTION_COLUMNS
+from priorities.filters import ActionFilter
 from priorities.models import Action, PlanEdition, Priority, Theme
 
 BOARD = "communities-board"
@@ -172,4 +176,55 @@ class SearchView(TemplateView):
         results = {name: list(queryset[: self.limit]) for name, queryset in results.items()}
         context["results"] = results
         context["total"] = sum(len(found) for found in results.values())
+        return context
+
+
+def parameters(filterset_class, **notes):
+    """The query parameters a download takes, read from the FilterSet it shares with the API.
+
+    Read rather than written out, so the open data page cannot fall behind the filters. `notes` replace
+    what a filter's own help says, where that would mislead about the download.
+    """
+    rows = []
+    for name, spec in filterset_class.base_filters.items():
+        choices = spec.extra.get("choices")
+        if name in notes:
+            accepts = notes[name]
+        elif spec.extra.get("help_text"):
+            accepts = spec.extra["help_text"]
+        elif isinstance(choices, list | tuple):
+            accepts = "One of: " + ", ".join(f"{value} ({label})" for value, label in choices) + "."
+        else:
+            accepts = ""
+        rows.append({"name": name, "label": spec.label, "accepts": accepts})
+    return rows
+
+
+# The worked example on the open data page: one measure's values over two financial years.
+EXAMPLE_QUERY = "measure=KPM-1.1&period_from=2022-04-01&period_to=2024-03-31"
+
+
+class OpenDataView(TemplateView):
+    """What data the portal publishes, every download, the API, the file format and the licence."""
+
+    template_name = "pages/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        edition = PlanEdition.objects.current()
+        measures = []
+        if edition is not None:
+            measures = Measure.objects.filter(priority__edition=edition).select_related("priority")
+            measures = measures.order_by("priority__number", "number")
+        final_only = "final (the downloads hold final figures only: provisional figures are never published)"
+        context.update(
+            edition=edition,
+            measures=measures,
+            value_columns=VALUE_COLUMNS,
+            action_columns=ACTION_COLUMNS,
+            value_parameters=parameters(ReportedValueFilter, status=final_only),
+            action_parameters=parameters(ActionFilter),
+            example_url=f"{reverse('measures:values-csv')}?{EXAMPLE_QUERY}",
+            breadcrumbs=[("Home", reverse("home")), ("Open data", None)],
+        )
         return context

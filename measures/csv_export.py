@@ -1,40 +1,173 @@
-"""CSV downloads: RFC 4180 via the csv module, UTF-8, plain numbers, and no formulas for spreadsheets to run."""
+"""The measures' reported values as tidy open data: one row per measure, period and place.
 
-import csv
-from datetime import date, datetime
+A measure's own CSV and the CSV of every measure are both built by `value_rows`, so the two files
+have the same columns and the same figures. Only what residents may see is published: final values
+of measures of published or archived editions, never provisional values or drafts.
+
+The helpers that say how a figure reads (its unit, which way is better, the status each value gave
+its measure) are shared with the measure pages, so a page and its download never disagree.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import HttpResponse
-from django.utils import timezone
+from django.db.models import F, Q
 
-# A text cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from measures.models import Assessment, Direction, Measure, Reading, ReportedValue, Status
 
-
-def cell(value):
-    """One value as CSV text: numbers plain (4404, 47.9), dates ISO, booleans true/false, text made safe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date().isoformat() if timezone.is_aware(value) else value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+# The ONS Government Statistical Service (GSS) code of Kirklees, a metropolitan district. Open data
+# keyed by GSS code joins with ONS and LG Inform figures for the same area.
+KIRKLEES_GSS_CODE = "E08000034"
 
 
-def csv_response(filename, header, rows):
-    """A CSV download named `filename`, with one header row and the given rows."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)  # the default dialect quotes as RFC 4180 says and ends lines with CRLF
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([cell(value) for value in row])
-    return response
+def direction_text(measure):
+    return Direction(measure.direction).label if measure.direction else "Not yet set"
+
+
+def unit_text(measure):
+    return measure.unit_label or measure.get_unit_display().lower()
+
+
+def reading_of(value):
+    return Reading(Decimal(value.value), value.period_label, value.period_end, value.is_illustrative)
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """A Kirklees-wide value with the status it gave the measure at the time."""
+
+    value: ReportedValue
+    reading: Reading
+    status: Assessment
+    value_text: str
+
+
+def kirklees_series(measure, values):
+    """The Kirklees-wide final values, oldest first, each assessed against the one before it."""
+    rows, previous = [], None
+    for value in values:
+        reading = reading_of(value)
+        status = measure.assess(reading, previous)
+        rows.append(ValueRow(value, reading, status, measure.format_value(value.value)))
+        previous = reading
+    return rows
+
+
+# ---- the tidy values ---------------------------------------------------------------------------------
+
+
+def _status_labels():
+    return ", ".join(str(label) for label in Status.labels)
+
+
+# (column, what it holds): the header of every values CSV, and its description on the open data page.
+VALUE_COLUMNS = [
+    ("measure_code", "The measure’s code, e.g. KPM-1.1"),
+    ("measure_title", "The measure’s short name"),
+    ("priority_number", "The number of the plan’s priority the measure belongs to"),
+    ("priority", "The priority’s title"),
+    (
+        "period",
+        "The period the figure is for, as the portal shows it: 2023/24 for a financial year "
+        "(1 April to 31 March), 2023/24 Q1 for its first quarter, 2023 for a calendar year",
+    ),
+    ("period_start", "The first day of the period (YYYY-MM-DD)"),
+    ("period_end", "The last day of the period (YYYY-MM-DD)"),
+    (
+        "geography_code",
+        f"The ONS GSS code of Kirklees, {KIRKLEES_GSS_CODE}, on figures for Kirklees as a whole; "
+        "empty on figures for a locality",
+    ),
+    ("locality", "The locality the figure is for; empty for Kirklees as a whole"),
+    ("value", "The figure, as a plain number: no thousands separators, no % sign"),
+    ("unit", "What the figure counts, e.g. offences, or percentage"),
+    ("baseline", "The plan’s baseline figure for the measure"),
+    ("baseline_period", "The period of the baseline"),
+    ("target", "The plan’s target for the measure, in words"),
+    ("direction", "Whether lower or higher is better"),
+    (
+        "status",
+        f"For a figure for Kirklees as a whole, the status it gave the measure then ({_status_labels()}); "
+        "empty for a locality, because the plan sets its targets for Kirklees as a whole",
+    ),
+    ("source", "Where the figures come from"),
+    ("illustrative", "true for illustrative (sample) data for demonstration, not a real figure; false for a real one"),
+    ("last_updated", "The day the figure was last changed (YYYY-MM-DD)"),
+]
+VALUE_CSV_HEADER = [name for name, _ in VALUE_COLUMNS]
+
+# Current plan first; then each measure in the plan's order, oldest period first, Kirklees before its localities.
+ROW_ORDER = (
+    "-measure__priority__edition__start_year",
+    "measure__priority__number",
+    "measure__number",
+    "measure__code",
+    "period_start",
+    "period_end",
+    F("locality__order").asc(nulls_first=True),
+    "locality__name",
+)
+
+
+def published_values(*, include_provisional=False):
+    """The values residents may see: final values of public measures (never drafts, never provisional).
+
+    A locality's value counts only while its measure is reported by locality, as on the measure's page.
+    Provisional values are added only when asked for, for officers who are signed in.
+    """
+    values = ReportedValue.objects.filter(measure__in=Measure.objects.public()).filter(
+        Q(locality__isnull=True) | Q(measure__reported_by_locality=True)
+    )
+    return values if include_provisional else values.filter(status=ReportedValue.Status.FINAL)
+
+
+def statuses_at_the_time(values):
+    """{value id: status label} for the Kirklees-wide values among `values`, in one query.
+
+    Each is assessed against the value before it in its measure's whole series, even where a filter
+    left that one out, so a row's status never depends on which rows were asked for.
+    """
+    measures = {value.measure_id: value.measure for value in values if value.locality_id is None}
+    series = defaultdict(list)
+    if measures:
+        everything = published_values().filter(locality__isnull=True, measure_id__in=measures)
+        for value in everything.order_by("measure_id", "period_start", "period_end"):
+            series[value.measure_id].append(value)
+    return {
+        row.value.pk: row.status.label
+        for measure_id, values_of_measure in series.items()
+        for row in kirklees_series(measures[measure_id], values_of_measure)
+    }
+
+
+def value_row(value, status):
+    measure, kirklees_wide = value.measure, value.locality_id is None
+    return [
+        measure.code,
+        measure.title,
+        measure.priority.number,
+        measure.priority.title,
+        value.period_label,
+        value.period_start,
+        value.period_end,
+        KIRKLEES_GSS_CODE if kirklees_wide else "",
+        "" if kirklees_wide else value.locality.name,
+        value.value,
+        unit_text(measure),
+        measure.baseline_value,
+        measure.baseline_period,
+        measure.target_text,
+        direction_text(measure),
+        status,
+        measure.data_source,
+        value.is_illustrative,
+        value.updated_at,
+    ]
+
+
+def value_rows(values):
+    """The CSV rows of `values` (published values, filtered as wanted), in order: two queries in all."""
+    values = list(values.select_related("measure__priority", "locality").order_by(*ROW_ORDER))
+    status_of = statuses_at_the_time(values)
+    return [value_row(value, status_of.get(value.pk, "")) for value in values]

@@ -1,4 +1,7 @@
-"""The one FilterSet for lists of measures: the scrutiny status page uses it, and the API will too.
+"""The FilterSets for lists of measures and of reported values, shared by the pages, the CSVs and the API.
+
+`MeasureFilter` serves the scrutiny status page, its CSV and the API's measures; `ReportedValueFilter`
+serves the all-measures CSV and the API's values.
 
 Give it measures annotated by `Measure.objects.with_latest_value()`: the status filter needs the
 latest values to compute each measure's status in Python.
@@ -6,9 +9,11 @@ latest values to compute each measure's status in Python.
 
 import django_filters
 from django.db.models import OuterRef, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from measures.models import Measure, ReportedValue, Status
-from priorities.forms import GovukFilterForm, choice_errors
+from measures.models import Direction, Measure, ReportedValue, Status
+from priorities.forms import ISO_DATE, GovukFilterForm, choice_errors
 from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
 
 CURRENT = {"edition__status": PublicationStatus.PUBLISHED}
@@ -43,6 +48,11 @@ def with_latest_locality_value(queryset, locality):
     )
 
 
+class MeasureFilterForm(GovukFilterForm):
+    # Status beside priority, where councillors look first; it is still applied last (see filter_status).
+    field_order = ["priority", "status", "lead_partner", "locality", "direction"]
+
+
 class MeasureFilter(django_filters.FilterSet):
     """Filter measures by priority, lead partner, locality and status (status last: it is computed)."""
 
@@ -67,6 +77,12 @@ class MeasureFilter(django_filters.FilterSet):
         empty_label="All of Kirklees",
         error_messages=choice_errors("locality"),
     )
+    direction = django_filters.ChoiceFilter(
+        choices=Direction.choices,
+        label="Better when",
+        empty_label="Either direction",
+        error_messages=choice_errors("direction"),
+    )
     status = django_filters.ChoiceFilter(
         choices=Status.choices,
         method="filter_status",
@@ -77,9 +93,10 @@ class MeasureFilter(django_filters.FilterSet):
 
     class Meta:
         model = Measure
-        fields = ["priority", "lead_partner", "locality", "status"]
-        form = GovukFilterForm
+        fields = ["priority", "lead_partner", "locality", "direction", "status"]
+        form = MeasureFilterForm
 
+    @extend_schema_field(OpenApiTypes.STR)  # a locality's slug, in the API's schema
     def filter_locality(self, queryset, name, locality):
         """Measures reported by locality, with that locality's latest value alongside Kirklees's.
 
@@ -94,3 +111,72 @@ class MeasureFilter(django_filters.FilterSet):
             queryset = queryset.with_latest_value()
         matching = [measure.pk for measure in queryset if measure.status.code == status]
         return queryset.filter(pk__in=matching)
+
+
+class ReportedValueFilterForm(GovukFilterForm):
+    date_ranges = [("period_from", "period_to", "period range")]
+
+
+def public_measures(request=None):
+    return Measure.objects.public().order_by("code")
+
+
+class ReportedValueFilter(django_filters.FilterSet):
+    """Reported values by measure, period range, place, final or provisional, and illustrative or real."""
+
+    measure = django_filters.ModelChoiceFilter(
+        queryset=public_measures,
+        to_field_name="code",
+        label="Measure",
+        help_text="The measure's code, e.g. KPM-1.1.",
+        error_messages=choice_errors("measure"),
+    )
+    period_from = django_filters.DateFilter(
+        input_formats=ISO_DATE,
+        field_name="period_start",
+        lookup_expr="gte",
+        label="Periods starting on or after",
+        help_text="An ISO 8601 date, e.g. 2022-04-01.",
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2022-04-01"},
+    )
+    period_to = django_filters.DateFilter(
+        input_formats=ISO_DATE,
+        field_name="period_end",
+        lookup_expr="lte",
+        label="Periods ending on or before",
+        help_text="An ISO 8601 date, e.g. 2024-03-31.",
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2024-03-31"},
+    )
+    period = django_filters.CharFilter(
+        field_name="period_label", label="Period", help_text="A period label exactly as shown, e.g. 2023/24."
+    )
+    locality = django_filters.ModelChoiceFilter(
+        queryset=all_localities,
+        to_field_name="slug",
+        null_value="kirklees",
+        null_label="Kirklees as a whole",
+        label="Place",
+        help_text="A locality's slug (e.g. huddersfield), or kirklees for the figures for Kirklees as a whole.",
+        error_messages=choice_errors("locality"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ReportedValue.Status.choices,
+        label="Final or provisional",
+        help_text="Provisional values are shown to signed-in officers only.",
+        error_messages=choice_errors("status"),
+    )
+    illustrative = django_filters.ChoiceFilter(
+        choices=[("true", "Illustrative values only"), ("false", "Real figures only")],
+        method="filter_illustrative",
+        label="Illustrative",
+        help_text="true for the illustrative (sample) values only, false for real figures only.",
+        error_messages=choice_errors("true or false"),
+    )
+
+    class Meta:
+        model = ReportedValue
+        fields = ["measure", "period_from", "period_to", "period", "locality", "status", "illustrative"]
+        form = ReportedValueFilterForm
+
+    def filter_illustrative(self, queryset, name, value):
+        return queryset.filter(is_illustrative=value == "true")

@@ -1,4 +1,4 @@
-"""The public measure pages: the status table for scrutiny, each measure's page, and their CSV downloads.
+"""The public measure pages: the status table for scrutiny, each measure's page, and the CSV downloads.
 
 Only what residents may see: measures of published or archived editions (never drafts), and only
 final values (never provisional ones). Each page costs a fixed number of queries: statuses come
@@ -10,29 +10,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from measures.charts import line_chart
-from measures.csv_export import csv_response
-from measures.filters import MeasureFilter
-from measures.models import Assessment, Direction, Measure, Reading, ReportedValue, Status
+from measures.csv_export import (
+    VALUE_CSV_HEADER,
+    direction_text,
+    kirklees_series,
+    published_values,
+    unit_text,
+    value_rows,
+)
+from measures.filters import MeasureFilter, ReportedValueFilter
+from measures.models import Assessment, Measure, Reading, ReportedValue, Status
+from priorities.csv_export import csv_response, filter_errors_response
 from priorities.models import Locality, PlanEdition, PublicationStatus
-
-
-def direction_text(measure):
-    return Direction(measure.direction).label if measure.direction else "Not yet set"
-
-
-def unit_text(measure):
-    return measure.unit_label or measure.get_unit_display().lower()
-
-
-def reading_of(value):
-    return Reading(Decimal(value.value), value.period_label, value.period_end, value.is_illustrative)
-
 
 # ---- the status page ------------------------------------------------------------------------------
 
@@ -169,8 +165,7 @@ class MeasureStatusCSVView(MeasureStatusView):
 
     def render_to_response(self, context, **response_kwargs):
         if not self.filters_valid:
-            errors = [str(error) for field in self.filterset.form for error in field.errors]
-            return HttpResponse("\n".join(errors) + "\n", status=400, content_type="text/plain; charset=utf-8")
+            return filter_errors_response(self.filterset)
         locality = context["locality"]
         header = list(STATUS_CSV_HEADER)
         if locality is not None:
@@ -203,27 +198,6 @@ class MeasureStatusCSVView(MeasureStatusView):
 
 
 # ---- a measure's page --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ValueRow:
-    """A Kirklees-wide value with the status it gave the measure at the time."""
-
-    value: ReportedValue
-    reading: Reading
-    status: Assessment
-    value_text: str
-
-
-def kirklees_series(measure, values):
-    """The Kirklees-wide final values, oldest first, each assessed against the one before it."""
-    rows, previous = [], None
-    for value in values:
-        reading = reading_of(value)
-        status = measure.assess(reading, previous)
-        rows.append(ValueRow(value, reading, status, measure.format_value(value.value)))
-        previous = reading
-    return rows
 
 
 def locality_table(measure, values, localities):
@@ -305,51 +279,20 @@ class MeasureDetailView(DetailView):
         return context
 
 
-MEASURE_CSV_HEADER = [
-    "measure_code",
-    "measure_title",
-    "priority",
-    "period",
-    "period_start",
-    "period_end",
-    "locality",
-    "value",
-    "unit",
-    "baseline",
-    "target",
-    "direction",
-    "status",
-    "source",
-    "illustrative",
-    "last_updated",
-]
+class MeasureValuesCSVView(View):
+    """A measure's final values as tidy open data: the rows the all-measures CSV has for it."""
+
+    def get(self, request, code):
+        measure = get_object_or_404(Measure.objects.public(), code=code)  # a draft's measure is not found
+        rows = value_rows(published_values().filter(measure=measure))
+        return csv_response(f"{measure.code.lower()}-values.csv", VALUE_CSV_HEADER, rows)
 
 
-class MeasureValuesCSVView(MeasureDetailView):
-    """A measure's final values in tidy long form: one row per period and place (empty locality = Kirklees)."""
+class ValuesCSVView(View):
+    """Every public measure's final values as tidy open data, filtered with the API's parameters."""
 
-    def render_to_response(self, context, **response_kwargs):
-        measure = context["measure"]
-        status_of = {row.value.pk: row.status.label for row in context["series"]}
-        rows = [
-            [
-                measure.code,
-                measure.title,
-                measure.priority.title,
-                value.period_label,
-                value.period_start,
-                value.period_end,
-                value.locality.name if value.locality else "",
-                value.value,
-                unit_text(measure),
-                measure.baseline_value,
-                measure.target_text,
-                direction_text(measure),
-                status_of.get(value.pk, ""),  # targets are for Kirklees as a whole: no status by locality
-                measure.data_source,
-                value.is_illustrative,
-                value.updated_at,
-            ]
-            for value in context["values"]
-        ]
-        return csv_response(f"{measure.code.lower()}-values.csv", MEASURE_CSV_HEADER, rows)
+    def get(self, request):
+        filterset = ReportedValueFilter(request.GET, queryset=published_values(), request=request)
+        if not filterset.is_valid():
+            return filter_errors_response(filterset)
+        return csv_response("kcp-measure-values.csv", VALUE_CSV_HEADER, value_rows(filterset.qs))

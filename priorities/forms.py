@@ -7,6 +7,9 @@ Every public listing (measures, meetings) filters with a django-filter FilterSet
 from django import forms
 from django.core.exceptions import ValidationError
 
+# Dates in filters as ISO 8601 only, as the API documents them: 01/04/2022 is ambiguous to half the world.
+ISO_DATE = ["%Y-%m-%d"]
+
 
 def choice_errors(noun):
     """One plain message for any value not in the list, however it is malformed."""
@@ -23,6 +26,17 @@ class GovukFilterForm(forms.Form):
             field.widget.attrs["class"] = "govuk-select"
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
+
+    # Pairs of (start, end, what) date filters whose end may not come before their start.
+    date_ranges = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for start_name, end_name, what in self.date_ranges:
+            start, end = cleaned.get(start_name), cleaned.get(end_name)
+            if start and end and end < start:
+                self.add_error(end_name, f"The end of the {what} must be on or after its start")
+        return cleaned
 
     def add_error(self, field, error):
         # Some checks (null characters) raise their own wording; use the field's message for that code instead.

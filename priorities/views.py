@@ -1,4 +1,4 @@
-"""Public pages for the plan's editions and for each action the Board will take.
+"""Public pages for the plan's editions and for each action the Board will take, and the actions as CSV.
 
 Only public editions (published or archived) are reachable: every queryset starts from `.public()`,
 so a draft's pages answer 404 exactly as an unknown address does. Each view loads what its template
@@ -8,8 +8,11 @@ shows in a fixed number of queries, however many priorities, actions or updates 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView, ListView
 
+from priorities.csv_export import ACTION_CSV_HEADER, action_rows, csv_response, filter_errors_response
+from priorities.filters import ActionFilter
 from priorities.models import Action, PlanEdition, Priority, ProgressUpdate, PublicationStatus
 
 
@@ -104,3 +107,13 @@ class ActionDetailView(DetailView):
             ],
         )
         return context
+
+
+class ActionsCSVView(View):
+    """The actions of every public edition as CSV, one row per action, filtered with the API's parameters."""
+
+    def get(self, request):
+        filterset = ActionFilter(request.GET, queryset=Action.objects.public(), request=request)
+        if not filterset.is_valid():
+            return filter_errors_response(filterset)
+        return csv_response("kcp-plan-actions.csv", ACTION_CSV_HEADER, action_rows(filterset.qs))

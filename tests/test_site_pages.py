@@ -262,7 +262,7 @@ def test_the_sitemap_lists_every_public_page_and_nothing_private(client, real_pl
     assert response.status_code == 200
     locations = set(re.findall(r"<loc>http://testserver([^<]*)</loc>", response.content.decode()))
 
-    expected = {"/", "/plan/", "/search/", "/accessibility/", "/cookies/", "/privacy/", "/contact/"}
+    expected = {"/", "/plan/", "/data/", "/search/", "/accessibility/", "/cookies/", "/privacy/", "/contact/"}
     expected |= {"/plans/", "/measures/", "/governance/", "/meetings/"}
     expected |= {p.get_absolute_url() for p in Priority.objects.public()}
     expected |= {e.get_absolute_url() for e in PlanEdition.objects.public()}

@@ -3,62 +3,24 @@
 import csv
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from measures.csv_export import cell, csv_response
+from measures.csv_export import VALUE_CSV_HEADER
 from measures.models import Measure, ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
-from measures.views import MEASURE_CSV_HEADER, STATUS_CSV_HEADER
+from measures.views import STATUS_CSV_HEADER
 from priorities.models import PlanEdition, PublicationStatus
 from priorities.tests.factories import PlanEditionFactory, PriorityFactory
+from tests.test_open_data import VALUE_HEADER
 
 
 def read(response):
     """The CSV as a list of rows, parsed strictly as RFC 4180 text."""
     body = response.content.decode("utf-8")
     return list(csv.reader(io.StringIO(body, newline=""), strict=True))
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (None, ""),
-        (True, "true"),
-        (False, "false"),
-        (Decimal("4404.000"), "4404"),
-        (Decimal("47.900"), "47.9"),
-        (Decimal("100.000"), "100"),  # never 1E+2
-        (Decimal("0.000"), "0"),
-        (Decimal("-3"), "-3"),  # a negative number is a number, not a formula
-        (12, "12"),
-        (date(2023, 3, 31), "2023-03-31"),
-        (datetime(2024, 3, 31, 23, 30, tzinfo=UTC), "2024-04-01"),  # shown in UK time (BST)
-        ("Vehicle offences", "Vehicle offences"),
-        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
-        ("+44 1484", "'+44 1484"),
-        ("-1 offences", "'-1 offences"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tcmd", "'\tcmd"),
-        ("A = B", "A = B"),
-    ],
-)
-def test_cells(value, expected):
-    assert cell(value) == expected
-
-
-def test_a_csv_response_is_rfc_4180_utf_8_and_named():
-    response = csv_response(
-        "x.csv", ["a", "b"], [["Tackling Violence, Abuse & Exploitation", 'He said "hi"\nthen left']]
-    )
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
-    body = response.content
-    assert body.startswith(b"a,b\r\n")  # no byte-order mark, CRLF line ends
-    assert b'"Tackling Violence, Abuse & Exploitation","He said ""hi""\nthen left"\r\n' in body
-    assert read(response) == [["a", "b"], ["Tackling Violence, Abuse & Exploitation", 'He said "hi"\nthen left']]
 
 
 # ---- the status table as CSV ----------------------------------------------------------------------------
@@ -126,7 +88,11 @@ def test_status_csv_with_an_invalid_filter_says_why(client, real_plan):
     response = client.get("/measures/status.csv?status=bogus")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
-    assert response.content.decode() == "Select a status from the list\n"
+    assert response.content.decode().splitlines() == [
+        "status: Select a status from the list. Choose one of: on_track, within_tolerance, off_track, no_data, "
+        "target_not_set.",
+        "Every download's filters are described at /data/",
+    ]
 
 
 @pytest.mark.django_db
@@ -145,29 +111,32 @@ def test_measure_csv_is_tidy_long_data(client, real_plan):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="kpm-2.6-values.csv"'
     rows = read(response)
-    assert rows[0] == MEASURE_CSV_HEADER
+    assert rows[0] == VALUE_HEADER
     records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-    assert [(r["period"], r["locality"], r["value"], r["status"]) for r in records] == [
-        ("2022/23", "", "1902", "On track"),
-        ("2023/24", "", "1988", "Off track"),
-        ("2023/24", "Batley and Spen", "512", ""),
-        ("2023/24", "Dewsbury and Mirfield", "455", ""),
-        ("2023/24", "Huddersfield", "781", ""),
-        ("2023/24", "Rural", "240", ""),
+    assert [(r["period"], r["geography_code"], r["locality"], r["value"], r["status"]) for r in records] == [
+        ("2022/23", "E08000034", "", "1902", "On track"),
+        ("2023/24", "E08000034", "", "1988", "Off track"),
+        ("2023/24", "", "Batley and Spen", "512", ""),
+        ("2023/24", "", "Dewsbury and Mirfield", "455", ""),
+        ("2023/24", "", "Huddersfield", "781", ""),
+        ("2023/24", "", "Rural", "240", ""),
     ]
     first = records[0]
     today = date.today().isoformat()
     assert first == {
         "measure_code": "KPM-2.6",
         "measure_title": "Vehicle offences",
+        "priority_number": "2",
         "priority": "Reducing Anti-Social Behaviour (ASB) & Neighbourhood Crime",
         "period": "2022/23",
         "period_start": "2022-04-01",
         "period_end": "2023-03-31",
+        "geography_code": "E08000034",
         "locality": "",
         "value": "1902",
         "unit": "offences",
         "baseline": "1971",
+        "baseline_period": "2021/22",
         "target": "Below 1,971 (2021/22 baseline)",
         "direction": "Lower is better",
         "status": "On track",
@@ -181,7 +150,8 @@ def test_measure_csv_is_tidy_long_data(client, real_plan):
 @pytest.mark.django_db
 def test_measure_csv_gives_percentages_as_plain_numbers(client, real_plan):
     rows = read(client.get("/measures/KPM-1.4/values.csv"))
-    values = [(row[7], row[8], row[9]) for row in rows[1:]]
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    values = [(r["value"], r["unit"], r["baseline"]) for r in records]
     assert values == [("47.1", "percentage", "47.9"), ("46.3", "percentage", "47.9")]
 
 
@@ -216,7 +186,7 @@ def test_measure_csv_leaves_out_provisional_values_and_neutralises_formulas(clie
 
 @pytest.mark.django_db
 def test_measure_csv_of_a_measure_without_values_is_just_the_header(client, real_plan):
-    assert read(client.get("/measures/KPM-2.2/values.csv")) == [MEASURE_CSV_HEADER]
+    assert read(client.get("/measures/KPM-2.2/values.csv")) == [VALUE_CSV_HEADER]
 
 
 @pytest.mark.django_db

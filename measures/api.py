@@ -1,0 +1,210 @@
+"""Measures and their reported values in the open data API.
+
+A measure comes with its target in words, its computed status and direction of travel (each with
+the one-line explanation the pages show) and its latest final value. Values are final only, unless
+the client is a signed-in officer: provisional figures are never public.
+"""
+
+from decimal import Decimal
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from kcpp.api import ReadOnlyViewSet, WebURLField, absolute, documented
+from measures.csv_export import KIRKLEES_GSS_CODE, ROW_ORDER, published_values
+from measures.filters import MeasureFilter, ReportedValueFilter
+from measures.models import Measure, ReportedValue
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal as a string with no padding zeros (4404, 47.9), exactly as the CSV downloads write it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=12, decimal_places=3, coerce_to_string=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else format(Decimal(value).normalize(), "f")
+
+
+ASSESSMENT = inline_serializer(
+    "Assessment",
+    fields={
+        "code": serializers.CharField(),
+        "label": serializers.CharField(),
+        "explanation": serializers.CharField(help_text="One line with the figures, as the pages show it."),
+    },
+)
+LATEST = inline_serializer(
+    "LatestValue",
+    fields={
+        "value": serializers.CharField(help_text="A decimal, as a string."),
+        "period": serializers.CharField(),
+        "period_end": serializers.DateField(allow_null=True),
+        "illustrative": serializers.BooleanField(),
+    },
+    allow_null=True,
+)
+
+
+def assessment(result):
+    return {"code": result.code, "label": result.label, "explanation": result.explanation}
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:measure-detail", lookup_field="code")
+    web_url = WebURLField()
+    values_url = serializers.SerializerMethodField(help_text="This measure's values in the API.")
+    csv_url = serializers.SerializerMethodField(help_text="This measure's values as a CSV download.")
+    edition = serializers.SlugRelatedField(source="priority.edition", slug_field="slug", read_only=True)
+    priority_number = serializers.IntegerField(source="priority.number", read_only=True)
+    baseline_value = PlainDecimalField(allow_null=True)
+    target_value = PlainDecimalField(allow_null=True)
+    tolerance = PlainDecimalField(allow_null=True)
+    target = serializers.CharField(source="target_text", read_only=True, help_text="The target in words.")
+    status = serializers.SerializerMethodField()
+    direction_of_travel = serializers.SerializerMethodField()
+    latest_value = serializers.SerializerMethodField(help_text="The latest final value for Kirklees as a whole.")
+    lead_partner = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = [
+            "code",
+            "url",
+            "web_url",
+            "values_url",
+            "csv_url",
+            "edition",
+            "priority",
+            "priority_number",
+            "number",
+            "title",
+            "plan_wording",
+            "definition",
+            "kind",
+            "unit",
+            "unit_label",
+            "decimal_places",
+            "direction",
+            "baseline_value",
+            "baseline_period",
+            "target_kind",
+            "target_value",
+            "target_set_by",
+            "tolerance",
+            "target",
+            "status",
+            "direction_of_travel",
+            "latest_value",
+            "data_source",
+            "lead_partner",
+            "reporting_frequency",
+            "reported_by_locality",
+            "updated_at",
+        ]
+
+    def get_values_url(self, measure) -> str:
+        return absolute(self.context, reverse("api:value-list") + f"?measure={measure.code}")
+
+    def get_csv_url(self, measure) -> str:
+        return absolute(self.context, reverse("measures:measure-values-csv", kwargs={"code": measure.code}))
+
+    @extend_schema_field(ASSESSMENT)
+    def get_status(self, measure):
+        return assessment(measure.status)
+
+    @extend_schema_field(ASSESSMENT)
+    def get_direction_of_travel(self, measure):
+        return assessment(measure.direction_of_travel)
+
+    @extend_schema_field(LATEST)
+    def get_latest_value(self, measure):
+        reading = measure.latest_reading
+        if reading is None:
+            return None
+        return {
+            "value": format(reading.value.normalize(), "f"),
+            "period": reading.period_label,
+            "period_end": reading.period_end,
+            "illustrative": reading.is_illustrative,
+        }
+
+    @extend_schema_field(
+        inline_serializer(
+            "LeadPartner", fields={"id": serializers.IntegerField(), "name": serializers.CharField()}, allow_null=True
+        )
+    )
+    def get_lead_partner(self, measure):
+        partner = measure.lead_partner
+        return {"id": partner.pk, "name": partner.name} if partner else None
+
+
+@documented(MeasureSerializer, noun="measures")
+class MeasureViewSet(ReadOnlyViewSet):
+    """The key performance measures, each with its target, computed status and latest value."""
+
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilter
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"  # codes have dots: KPM-1.1
+    queryset = (
+        Measure.objects.public()
+        .with_latest_value()
+        .select_related("priority__edition", "lead_partner")
+        .order_by("-priority__edition__start_year", "priority__number", "number")
+    )
+
+
+class ReportedValueSerializer(serializers.ModelSerializer):
+    measure = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The measure's code.")
+    measure_url = serializers.HyperlinkedRelatedField(
+        source="measure", view_name="api:measure-detail", lookup_field="code", read_only=True
+    )
+    period = serializers.CharField(source="period_label", read_only=True)
+    locality = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The locality's slug; null for Kirklees as a whole.",
+    )
+    geography_code = serializers.SerializerMethodField(
+        help_text="The ONS (GSS) code of Kirklees for its figures; null for a locality's."
+    )
+    value = PlainDecimalField()
+    illustrative = serializers.BooleanField(source="is_illustrative", read_only=True)
+    last_updated = serializers.DateTimeField(source="updated_at", read_only=True)
+
+    class Meta:
+        model = ReportedValue
+        fields = [
+            "id",
+            "measure",
+            "measure_url",
+            "period",
+            "period_start",
+            "period_end",
+            "geography_code",
+            "locality",
+            "value",
+            "status",
+            "note",
+            "illustrative",
+            "last_updated",
+        ]
+
+    def get_geography_code(self, value) -> str | None:
+        return KIRKLEES_GSS_CODE if value.locality_id is None else None
+
+
+@documented(ReportedValueSerializer, noun="reported values")
+class ReportedValueViewSet(ReadOnlyViewSet):
+    """The figures reported for each measure, one per period and place, oldest first."""
+
+    serializer_class = ReportedValueSerializer
+    filterset_class = ReportedValueFilter
+
+    def get_queryset(self):
+        # The same values, in the same order, as the CSV downloads; provisional ones for signed-in officers only.
+        values = published_values(include_provisional=self.request.user.is_staff)
+        return values.select_related("measure", "locality").order_by(*ROW_ORDER, "pk")

@@ -1,0 +1,294 @@
+"""The plan in the open data API: editions, priorities, themes, actions, localities and partners.
+
+Only what residents may see: editions that are published or archived, never drafts, and what is in them.
+"""
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kcpp.api import ReadOnlyViewSet, WebURLField, documented
+from priorities.filters import ActionFilter, public_editions
+from priorities.forms import choice_errors
+from priorities.models import (
+    Action,
+    Commitment,
+    Locality,
+    PartnerOrganisation,
+    PlanEdition,
+    Priority,
+    ProgressUpdate,
+    Theme,
+)
+
+
+def public_slug(edition):
+    """An edition's slug if it is public: a draft is never named."""
+    return edition.slug if edition is not None and edition.is_public else None
+
+
+# ---- editions ---------------------------------------------------------------------------------------
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Commitment
+        fields = ["number", "text"]
+
+
+class PlanEditionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:edition-detail", lookup_field="slug")
+    web_url = WebURLField()
+    follows = serializers.SerializerMethodField(help_text="The slug of the edition this one replaces or refreshes.")
+    commitments = CommitmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PlanEdition
+        fields = [
+            "slug",
+            "url",
+            "web_url",
+            "title",
+            "kind",
+            "start_year",
+            "end_year",
+            "status",
+            "vision",
+            "summary",
+            "sia_overview",
+            "approved_by",
+            "approved_on",
+            "approval_note",
+            "follows",
+            "commitments",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_follows(self, edition):
+        return public_slug(edition.follows)
+
+
+@documented(PlanEditionSerializer, noun="plan editions")
+class PlanEditionViewSet(ReadOnlyViewSet):
+    """The editions of the Kirklees Communities Partnership Plan: the current plan and those it replaced."""
+
+    serializer_class = PlanEditionSerializer
+    lookup_field = "slug"
+    queryset = PlanEdition.objects.public().select_related("follows").prefetch_related("commitments")
+
+
+# ---- priorities and themes ------------------------------------------------------------------------
+
+
+class SubThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "title"]
+
+
+class PriorityThemeSerializer(serializers.ModelSerializer):
+    sub_themes = SubThemeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Theme
+        fields = ["id", "title", "sub_themes"]
+
+
+class PrioritySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:priority-detail")
+    web_url = WebURLField()
+    edition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    themes = PriorityThemeSerializer(
+        many=True, read_only=True, source="top_themes", help_text="What this priority includes."
+    )
+
+    class Meta:
+        model = Priority
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "edition",
+            "number",
+            "title",
+            "short_title",
+            "slug",
+            "introduction",
+            "sia_summary",
+            "themes",
+            "updated_at",
+        ]
+
+
+class EditionFilter(django_filters.FilterSet):
+    edition = django_filters.ModelChoiceFilter(
+        queryset=public_editions,
+        to_field_name="slug",
+        help_text="The edition's slug, e.g. 2022-2027.",
+        error_messages=choice_errors("plan edition"),
+    )
+
+    class Meta:
+        model = Priority
+        fields = ["edition"]
+
+
+@documented(PrioritySerializer, noun="priorities")
+class PriorityViewSet(ReadOnlyViewSet):
+    """The strategic priorities of each edition, with what each includes."""
+
+    serializer_class = PrioritySerializer
+    filterset_class = EditionFilter
+    queryset = (
+        Priority.objects.public()
+        .select_related("edition")
+        .prefetch_related(
+            Prefetch(
+                "themes",
+                queryset=Theme.objects.filter(parent__isnull=True).prefetch_related("sub_themes"),
+                to_attr="top_themes",
+            )
+        )
+        .order_by("-edition__start_year", "number")
+    )
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "priority", "parent", "order", "title"]
+
+
+class ThemeFilter(django_filters.FilterSet):
+    edition = django_filters.ModelChoiceFilter(
+        field_name="priority__edition",
+        queryset=public_editions,
+        to_field_name="slug",
+        help_text="The edition's slug, e.g. 2022-2027.",
+        error_messages=choice_errors("plan edition"),
+    )
+    priority = django_filters.ModelChoiceFilter(
+        queryset=Priority.objects.public(), help_text="The priority's id.", error_messages=choice_errors("priority")
+    )
+
+    class Meta:
+        model = Theme
+        fields = ["edition", "priority"]
+
+
+@documented(ThemeSerializer, noun="themes")
+class ThemeViewSet(ReadOnlyViewSet):
+    """Each priority's 'what this includes' entries; an entry with a parent is a sub-theme."""
+
+    serializer_class = ThemeSerializer
+    filterset_class = ThemeFilter
+    queryset = Theme.objects.filter(priority__in=Priority.objects.public()).order_by(
+        "priority__edition", "priority__number", "order", "pk"
+    )
+
+
+# ---- actions ----------------------------------------------------------------------------------------
+
+
+class PartnerSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["id", "name"]
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "status", "commentary", "reported_by"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:action-detail")
+    web_url = WebURLField()
+    edition = serializers.SlugRelatedField(source="priority.edition", slug_field="slug", read_only=True)
+    priority_number = serializers.IntegerField(source="priority.number", read_only=True)
+    reference = serializers.SerializerMethodField(help_text="The priority and action numbers, e.g. 1.3.")
+    lead_body = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The lead body's slug."
+    )
+    lead_partners = PartnerSummarySerializer(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    updates = ProgressUpdateSerializer(many=True, read_only=True, help_text="Progress reports, newest first.")
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "edition",
+            "priority",
+            "priority_number",
+            "number",
+            "reference",
+            "text",
+            "lead_body",
+            "lead_partners",
+            "status",
+            "status_label",
+            "start_date",
+            "due_date",
+            "progress",
+            "updates",
+            "updated_at",
+        ]
+
+    def get_reference(self, action) -> str:
+        return f"{action.priority.number}.{action.number}"
+
+
+@documented(ActionSerializer, noun="actions")
+class ActionViewSet(ReadOnlyViewSet):
+    """What the Board says it will do under each priority, with its status, leads and progress."""
+
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+    queryset = (
+        Action.objects.public()
+        .select_related("priority__edition", "lead_body")
+        .prefetch_related("lead_partners", "updates")
+        .order_by("-priority__edition__start_year", "priority__number", "number")
+    )
+
+
+# ---- localities and partners ------------------------------------------------------------------------
+
+
+class LocalitySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:locality-detail", lookup_field="slug")
+
+    class Meta:
+        model = Locality
+        fields = ["slug", "url", "name", "order"]
+
+
+@documented(LocalitySerializer, noun="localities")
+class LocalityViewSet(ReadOnlyViewSet):
+    """The four areas the plan divides Kirklees into."""
+
+    serializer_class = LocalitySerializer
+    lookup_field = "slug"
+    queryset = Locality.objects.order_by("order", "name")
+
+
+class PartnerOrganisationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:partner-detail")
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["id", "url", "name", "short_name", "sector", "website"]
+
+
+@documented(PartnerOrganisationSerializer, noun="partner organisations")
+class PartnerOrganisationViewSet(ReadOnlyViewSet):
+    """The organisations in the partnership."""
+
+    serializer_class = PartnerOrganisationSerializer
+    queryset = PartnerOrganisation.objects.order_by("name")
