@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "csp",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer early, so the open data's answers all carry the CORS header.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,6 +207,13 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "priorities.models.Action.Status",
     },
 }
+
+# Open data is for any web page to read: the API and the CSV downloads allow every origin, for reading
+# only and without cookies (so an officer's session never travels with a request from another site).
+CORS_URLS_REGEX = r"^/(api/v1/.*|api/schema/|measures/(.+/)?values\.csv|measures/status\.csv|plans/actions\.csv)$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 # What the public pages say about the service.
 PORTAL = {

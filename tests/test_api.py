@@ -468,6 +468,20 @@ def test_json_only_even_when_a_browser_asks_for_html(client):
     assert client.get(API + "measures/?format=api").status_code == 404
 
 
+def test_any_web_page_may_read_the_open_data_but_not_the_pages_or_with_cookies(client):
+    origin = {"HTTP_ORIGIN": "https://data.example.org"}
+    for path in ["/api/v1/", "/api/v1/measures/KPM-1.1/", "/api/schema/", "/measures/values.csv", "/plans/actions.csv"]:
+        response = client.get(path, **origin)
+        assert response.status_code == 200, path
+        assert response["Access-Control-Allow-Origin"] == "*", path
+        assert "Access-Control-Allow-Credentials" not in response, path
+    for path in ["/measures/", "/admin/login/", "/data/"]:
+        assert "Access-Control-Allow-Origin" not in client.get(path, **origin), path
+    preflight = client.options("/api/v1/measures/", HTTP_ACCESS_CONTROL_REQUEST_METHOD="DELETE", **origin)
+    assert "DELETE" not in preflight["Access-Control-Allow-Methods"]
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+
+
 @override_settings(API_ANON_RATE="5/minute")
 def test_anonymous_clients_are_throttled_with_a_clear_message_and_officers_are_not(officer_client):
     anonymous = Client()
