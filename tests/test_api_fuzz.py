@@ -8,6 +8,8 @@ Derandomised, so a run in CI finds what a run on a laptop finds.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from kcpp.wsgi import application
@@ -15,6 +17,20 @@ from kcpp.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_plan_for_module")]
+
+
+@pytest.fixture(autouse=True)
+def requests_inside_the_test_transaction():
+    """Keep the database connection open across requests, as Django's test client does.
+
+    The requests go straight to the WSGI application, whose end-of-request handler would close a
+    connection that is inside a transaction (on PostgreSQL), taking the test's data with it.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
