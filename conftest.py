@@ -40,17 +40,26 @@ def officer_client(client, officer):
 
 
 @pytest.fixture
-def real_plan(db):
-    """The real plan from the source documents, with the illustrative values so pages have figures."""
+def real_plan(real_plan_for_module, db):
+    """The real plan from the source documents, with the illustrative values so pages have figures.
+
+    Loaded once per test module (see `real_plan_for_module`); what a test changes is rolled back
+    after it. The tests of a module that do not ask for the plan run before those that do.
+    """
+
+
+@pytest.fixture
+def committed_plan(transactional_db):
+    """The real plan committed to the database, for tests whose live server reads it from another thread."""
     call_command("loadplan", illustrative=True, verbosity=0)
 
 
 @pytest.fixture(scope="module")
 def real_plan_for_module(django_db_setup, django_db_blocker):
-    """The real plan loaded once for a whole module of read-only tests, and rolled back after it.
+    """The real plan loaded once for a whole module of tests, in a transaction rolled back after it.
 
     Each test still runs in its own transaction inside this one (pytest-django's `db`), so what a
-    test adds is gone before the next. Loading the plan per test is what makes the suite slow.
+    test adds is gone before the next. Loading the plan for each test made the suite slow.
     """
     with django_db_blocker.unblock():
         outer = transaction.atomic()
@@ -71,8 +80,30 @@ def fresh_cache():
 # ---- browser tests ------------------------------------------------------------------------------
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip on a machine without Chromium, but never in CI."""
+    """Order the tests, then skip the browser tests on a machine without Chromium (never in CI)."""
+    plan_last_in_each_module(items)
+    skip_browser_tests_without_chromium(items)
+
+
+def plan_last_in_each_module(items):
+    """In each module's run of tests (after pytest-django's own ordering), those without the real plan first.
+
+    The plan is loaded for a module's first test that asks for it and stays until the module ends, so
+    a test that wants an empty database must run before then.
+    """
+    runs, previous = [], None
+    for item in items:
+        if item.module is not previous:
+            runs.append([])
+            previous = item.module
+        runs[-1].append(item)
+    wants_plan = lambda item: "real_plan_for_module" in item.fixturenames  # noqa: E731
+    items[:] = [item for run in runs for item in sorted(run, key=wants_plan)]
+
+
+def skip_browser_tests_without_chromium(items):
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI"):

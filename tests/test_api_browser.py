@@ -1,7 +1,6 @@
 """The API documentation in real Chromium: Swagger UI works under our strict CSP, and passes axe."""
 
 import pytest
-from django.core.management import call_command
 
 from conftest import WCAG_22_AA
 
@@ -9,12 +8,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def plan(transactional_db):
-    call_command("loadplan", illustrative=True, verbosity=0)
-
-
-@pytest.fixture
-def docs(plan, page, live_server):
+def docs(committed_plan, page, live_server):
     """The docs page once Swagger UI has drawn every endpoint, and any CSP complaint on the way."""
     page.csp_errors = []
     page.on("console", lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message))

@@ -21,11 +21,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         "/contact/",
     ],
 )
-def test_site_pages_meet_wcag_22_aa(real_plan, assert_accessible, path):
+def test_site_pages_meet_wcag_22_aa(committed_plan, assert_accessible, path):
     assert_accessible(path)
 
 
-def test_the_not_found_page_meets_wcag_22_aa(real_plan, page, live_server):
+def test_the_not_found_page_meets_wcag_22_aa(committed_plan, page, live_server):
     from axe_playwright_python.sync_playwright import Axe
 
     from conftest import WCAG_22_AA
@@ -36,7 +36,7 @@ def test_the_not_found_page_meets_wcag_22_aa(real_plan, page, live_server):
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_keyboard_users_reach_the_content_and_see_where_they_are(real_plan, page, live_server):
+def test_keyboard_users_reach_the_content_and_see_where_they_are(committed_plan, page, live_server):
     page.goto(f"{live_server.url}/")
     page.keyboard.press("Tab")
     skip_link = page.locator(".govuk-skip-link")
@@ -54,7 +54,7 @@ def test_keyboard_users_reach_the_content_and_see_where_they_are(real_plan, page
     assert focused[1] == "rgb(255, 221, 0)" or focused[2] != "none" or focused[3] != "none", focused
 
 
-def test_the_page_works_under_its_content_security_policy(real_plan, page, live_server):
+def test_the_page_works_under_its_content_security_policy(committed_plan, page, live_server):
     messages = []
     page.on("console", lambda message: messages.append(message.text))
     page.goto(f"{live_server.url}/")

@@ -18,11 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         "/meetings/?year=2019",
     ],
 )
-def test_governance_pages_meet_wcag_22_aa(real_plan, assert_accessible, path):
+def test_governance_pages_meet_wcag_22_aa(committed_plan, assert_accessible, path):
     assert_accessible(path)
 
 
-def test_a_filter_error_meets_wcag_22_aa(real_plan, page, live_server):
+def test_a_filter_error_meets_wcag_22_aa(committed_plan, page, live_server):
     from axe_playwright_python.sync_playwright import Axe
 
     from conftest import WCAG_22_AA
@@ -37,13 +37,13 @@ def test_a_filter_error_meets_wcag_22_aa(real_plan, page, live_server):
 
 
 @pytest.mark.parametrize("body", ["overview-and-scrutiny", "cabinet"])
-def test_a_meeting_page_with_its_agenda_and_decisions_meets_wcag_22_aa(real_plan, assert_accessible, body):
+def test_a_meeting_page_with_its_agenda_and_decisions_meets_wcag_22_aa(committed_plan, assert_accessible, body):
     meeting = Meeting.objects.get(body__slug=body)
     page = assert_accessible(f"/meetings/{meeting.pk}/")
     assert page.locator("#item-1-decision-1").is_visible()
 
 
-def test_the_filters_work_from_the_keyboard_and_stay_in_the_address(real_plan, page, live_server):
+def test_the_filters_work_from_the_keyboard_and_stay_in_the_address(committed_plan, page, live_server):
     page.goto(f"{live_server.url}/meetings/")
     page.select_option("#id_body", "communities-board")
     page.get_by_role("button", name="Apply filters").press("Enter")

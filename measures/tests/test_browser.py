@@ -16,11 +16,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         "/measures/KPM-2.2/",  # no values yet
     ],
 )
-def test_measure_pages_meet_wcag_22_aa(real_plan, assert_accessible, path):
+def test_measure_pages_meet_wcag_22_aa(committed_plan, assert_accessible, path):
     assert_accessible(path)
 
 
-def test_the_status_page_with_a_filter_error_meets_wcag_22_aa(real_plan, page, live_server):
+def test_the_status_page_with_a_filter_error_meets_wcag_22_aa(committed_plan, page, live_server):
     from axe_playwright_python.sync_playwright import Axe
 
     from conftest import WCAG_22_AA
@@ -31,7 +31,7 @@ def test_the_status_page_with_a_filter_error_meets_wcag_22_aa(real_plan, page, l
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_keyboard_focus_on_the_status_table_links_is_visible(real_plan, page, live_server):
+def test_keyboard_focus_on_the_status_table_links_is_visible(committed_plan, page, live_server):
     page.goto(f"{live_server.url}/measures/")
     target = page.locator("table a").first
     for _ in range(60):
@@ -47,7 +47,7 @@ def test_keyboard_focus_on_the_status_table_links_is_visible(real_plan, page, li
     assert background == "rgb(255, 221, 0)" or outline != "none" or shadow != "none", (background, outline, shadow)
 
 
-def test_the_filters_work_from_the_keyboard_and_stay_in_the_address(real_plan, page, live_server):
+def test_the_filters_work_from_the_keyboard_and_stay_in_the_address(committed_plan, page, live_server):
     page.goto(f"{live_server.url}/measures/")
     page.select_option("#id_status", "off_track")
     page.get_by_role("button", name="Apply filters").click()
@@ -59,7 +59,7 @@ def test_the_filters_work_from_the_keyboard_and_stay_in_the_address(real_plan, p
     assert href.endswith("status=off_track")
 
 
-def test_the_status_page_prints_without_the_filters(real_plan, page, live_server):
+def test_the_status_page_prints_without_the_filters(committed_plan, page, live_server):
     page.goto(f"{live_server.url}/measures/")
     page.emulate_media(media="print")
     assert not page.locator("form.kcpp-no-print").is_visible()
