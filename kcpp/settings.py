@@ -186,9 +186,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Kirklees Communities Partnership open data API",
     "DESCRIPTION": "The Kirklees Communities Partnership Plan, its key performance measures and the boards and "
     "meetings that govern it, read-only. Only published content is served: no draft plans and no provisional "
-    "figures.\n\nLicence: [Open Government Licence v3.0]"
-    "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). CSV downloads of the same "
-    "figures are on the [open data page](/data/).",
+    "figures. CSV downloads of the same figures are on the [open data page](/data/).",
     "VERSION": "1.0.0",
     "LICENSE": {
         "name": "Open Government Licence v3.0",
