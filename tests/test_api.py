@@ -325,6 +325,7 @@ def test_actions_filter_by_edition_priority_status_and_lead(client):
         ("measures/?direction=sideways", "direction", "Select a direction from the list"),
         ("values/?measure=KPM-99", "measure", "Select a measure from the list"),
         ("values/?period_from=2023-13-01", "period_from", "Enter the date as YYYY-MM-DD"),
+        ("values/?period_from=01/04/2022", "period_from", "Enter the date as YYYY-MM-DD"),
         ("values/?period_from=2024-04-01&period_to=2023-03-31", "period_to", "must be on or after its start"),
         ("values/?locality=nowhere", "locality", "Select a locality from the list"),
         ("values/?status=maybe", "status", "Select a status from the list"),
