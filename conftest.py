@@ -95,6 +95,10 @@ def plan_last_in_each_module(items):
     """
     runs, previous = [], None
     for item in items:
+        if "real_plan" in item.fixturenames and {"live_server", "transactional_db"} & set(item.fixturenames):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a live server cannot see real_plan, which is never committed; use committed_plan"
+            )
         if item.module is not previous:
             runs.append([])
             previous = item.module

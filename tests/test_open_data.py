@@ -646,6 +646,5 @@ def test_the_data_page_is_linked_from_every_footer_the_sitemap_and_the_downloads
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_the_data_page_meets_wcag_22_aa(real_plan, assert_accessible):
+def test_the_data_page_meets_wcag_22_aa(committed_plan, assert_accessible):
     assert_accessible(DATA)
