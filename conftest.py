@@ -95,7 +95,10 @@ def plan_last_in_each_module(items):
     """
     runs, previous = [], None
     for item in items:
-        if "real_plan" in item.fixturenames and {"live_server", "transactional_db"} & set(item.fixturenames):
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        transactional = transactional or bool({"live_server", "transactional_db"} & set(item.fixturenames))
+        if "real_plan" in item.fixturenames and transactional:
             raise pytest.UsageError(
                 f"{item.nodeid}: a live server cannot see real_plan, which is never committed; use committed_plan"
             )
