@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from governance.models import AgendaItem, Meeting
-from measures.csv_export import VALUE_COLUMNS
+from measures.csv_export import VALUE_COLUMNS, published_values
 from measures.filters import ReportedValueFilter
 from measures.models import Measure, Status
 from priorities.csv_export import ACTION_COLUMNS
@@ -220,6 +220,7 @@ class OpenDataView(TemplateView):
         context.update(
             edition=edition,
             measures=measures,
+            values_published=published_values().exists(),
             value_columns=VALUE_COLUMNS,
             action_columns=ACTION_COLUMNS,
             value_parameters=parameters(ReportedValueFilter, status=final_only),

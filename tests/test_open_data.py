@@ -12,6 +12,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -553,6 +554,19 @@ def table_texts(response, table_id):
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_the_data_page_says_when_no_figures_are_published_yet(client):
+    call_command("loadplan", verbosity=0)  # the real plan only: its sources give baselines, not later figures
+    page = text(client.get(DATA))
+    assert "No figures have been published for the measures yet" in page
+    assert len(read(client.get(VALUES))) == 1  # the header row, as the page says
+    measure = Measure.objects.get(code="KPM-1.1")
+    ReportedValueFactory(measure=measure, status=ReportedValue.Status.PROVISIONAL)
+    assert "No figures have been published for the measures yet" in text(client.get(DATA))
+    ReportedValueFactory(measure=measure, period_start=date(2023, 4, 1), period_end=date(2024, 3, 31))
+    assert "No figures have been published for the measures yet" not in text(client.get(DATA))
+
+
 def test_the_data_page_links_every_download_and_the_api(client, real_plan):
     response = client.get(DATA)
     assert response.status_code == 200
