@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
 
+from core.admin import OfficerHistoryAdmin, OfficerStackedInline, OfficerTabularInline
 from governance.models import (
     AgendaItem,
     Attendance,
@@ -13,7 +14,6 @@ from governance.models import (
     Minutes,
     StatutoryDuty,
 )
-from priorities.admin_mixins import OfficerHistoryAdmin, OfficerStackedInline, OfficerTabularInline, Refusal, describe
 
 
 class MembershipInline(OfficerTabularInline):
@@ -181,14 +181,6 @@ class MinutesAdmin(OfficerHistoryAdmin):
     autocomplete_fields = ["meeting"]
     fields = ["meeting", ("status", "published_on"), "text"]
     history_list_display = ["published_on"]
-
-    def deletion_refusal(self, obj):
-        if obj.status != Minutes.Status.PUBLISHED:
-            return None
-        return Refusal(
-            f"{describe(obj)} are published. Correct them by editing them (the history keeps the earlier text). "
-            "If they must be withdrawn, set them back to draft first."
-        )
 
 
 @admin.register(Document)

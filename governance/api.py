@@ -4,17 +4,15 @@ As on the pages: meetings an officer keeps off the public pages are not listed, 
 minute of each agenda item) appear only once published.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
+from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from core.api import WebURLField, absolute, documented
 from governance.filters import MeetingDateRangeFilter
 from governance.models import AgendaItem, Body, Decision, Document, KeyDecision, Meeting, Membership, StatutoryDuty
-from governance.views import published_minutes
-from kcpp.api import ReadOnlyViewSet, WebURLField, absolute, documented
-from priorities.api import public_slug
-from priorities.models import PublicationStatus
 
 # ---- bodies ------------------------------------------------------------------------------------------
 
@@ -53,7 +51,7 @@ class BodySerializer(serializers.ModelSerializer):
 
 
 @documented(BodySerializer, noun="bodies")
-class BodyViewSet(ReadOnlyViewSet):
+class BodyViewSet(ReadOnlyModelViewSet):
     """The boards, groups and committees with a part in the plan's governance, and their members."""
 
     serializer_class = BodySerializer
@@ -84,10 +82,10 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
     def get_minute(self, item) -> str | None:
         # The meeting is the one the items were prefetched for, with its minutes: no query here.
-        return item.minute if published_minutes(item.meeting) else None
+        return item.minute if item.meeting.published_minutes else None
 
     def get_plan_edition(self, item) -> str | None:
-        return public_slug(item.plan_edition)
+        return item.plan_edition.public_slug if item.plan_edition else None
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -143,12 +141,12 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MINUTES)
     def get_minutes(self, meeting):
-        minutes = published_minutes(meeting)
+        minutes = meeting.published_minutes
         return {"text": minutes.text, "published_on": minutes.published_on} if minutes else None
 
 
 @documented(MeetingSerializer, noun="meetings")
-class MeetingViewSet(ReadOnlyViewSet):
+class MeetingViewSet(ReadOnlyModelViewSet):
     """Public meetings, newest first, with their agenda, decisions, published minutes and documents."""
 
     serializer_class = MeetingSerializer
@@ -199,11 +197,11 @@ class KeyDecisionSerializer(serializers.ModelSerializer):
         ]
 
     def get_plan_edition(self, decision) -> str | None:
-        return public_slug(decision.plan_edition)
+        return decision.plan_edition.public_slug if decision.plan_edition else None
 
 
 @documented(KeyDecisionSerializer, noun="key decisions")
-class KeyDecisionViewSet(ReadOnlyViewSet):
+class KeyDecisionViewSet(ReadOnlyModelViewSet):
     """Key decisions as published in the Council's forward plan notices."""
 
     serializer_class = KeyDecisionSerializer
@@ -223,13 +221,11 @@ class StatutoryDutySerializer(serializers.ModelSerializer):
 
 
 @documented(StatutoryDutySerializer, noun="statutory duties")
-class StatutoryDutyViewSet(ReadOnlyViewSet):
+class StatutoryDutyViewSet(ReadOnlyModelViewSet):
     """The statutory and legal duties of the Communities Board, as the plan lists them."""
 
     serializer_class = StatutoryDutySerializer
     lookup_value_regex = r"[0-9]+"
     queryset = (
-        StatutoryDuty.objects.filter(Q(edition__isnull=True) | ~Q(edition__status=PublicationStatus.DRAFT))
-        .select_related("body", "edition")
-        .order_by("body__order", "body__name", "number")
+        StatutoryDuty.objects.public().select_related("body", "edition").order_by("body__order", "body__name", "number")
     )

@@ -77,9 +77,7 @@ class MinutesFeed(Feed):
 
     def items(self):
         return (
-            Minutes.objects.filter(status=Minutes.Status.PUBLISHED, meeting__is_published=True)
-            .select_related("meeting__body")
-            .order_by("-meeting__date", "-pk")[:FEED_ITEMS]
+            Minutes.objects.published().select_related("meeting__body").order_by("-meeting__date", "-pk")[:FEED_ITEMS]
         )
 
     def item_title(self, minutes):

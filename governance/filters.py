@@ -4,8 +4,9 @@ import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.filters import IsoDateFilter
+from core.forms import GovukFilterForm, choice_errors
 from governance.models import Body, Meeting
-from priorities.forms import ISO_DATE, GovukFilterForm, choice_errors
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -50,22 +51,8 @@ class MeetingDateRangeForm(GovukFilterForm):
 class MeetingDateRangeFilter(MeetingFilter):
     """The meetings filter with a date range as well, for the API (the page offers years)."""
 
-    date_from = django_filters.DateFilter(
-        input_formats=ISO_DATE,
-        field_name="date",
-        lookup_expr="gte",
-        label="Meetings on or after",
-        help_text="An ISO 8601 date, e.g. 2022-01-01.",
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2022-01-01"},
-    )
-    date_to = django_filters.DateFilter(
-        input_formats=ISO_DATE,
-        field_name="date",
-        lookup_expr="lte",
-        label="Meetings on or before",
-        help_text="An ISO 8601 date, e.g. 2023-12-31.",
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2023-12-31"},
-    )
+    date_from = IsoDateFilter(field_name="date", lookup_expr="gte", label="Meetings on or after", example="2022-01-01")
+    date_to = IsoDateFilter(field_name="date", lookup_expr="lte", label="Meetings on or before", example="2023-12-31")
 
     class Meta(MeetingFilter.Meta):
         fields = [*MeetingFilter.Meta.fields, "date_from", "date_to"]

@@ -6,7 +6,8 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from priorities.models import Locality, PartnerOrganisation, PlanEdition
+from core.text import describe
+from priorities.models import Locality, PartnerOrganisation, PlanEdition, PublicationStatus
 
 
 class Body(models.Model):
@@ -143,8 +144,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def with_minutes_published(self):
         """Annotate each meeting with whether residents can read its minutes."""
-        published = Minutes.objects.filter(meeting=OuterRef("pk"), status=Minutes.Status.PUBLISHED)
-        return self.annotate(minutes_published=Exists(published))
+        return self.annotate(minutes_published=Exists(Minutes.objects.published().filter(meeting=OuterRef("pk"))))
 
 
 class Meeting(models.Model):
@@ -188,6 +188,18 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("governance:meeting-detail", kwargs={"pk": self.pk})
+
+    @property
+    def published_minutes(self):
+        """The meeting's minutes if residents may read them; drafts are never shown.
+
+        Load meetings with `select_related("minutes")`, so that asking costs no query.
+        """
+        try:
+            minutes = self.minutes
+        except Minutes.DoesNotExist:
+            return None
+        return minutes if minutes.is_published else None
 
     @property
     def date_text(self):
@@ -236,6 +248,12 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("governance:meeting-detail", kwargs={"pk": self.meeting_id}) + f"#item-{self.number}"
+
+    @property
+    def public_plan_edition(self):
+        """The plan edition the item is about, if residents may see it: a draft is never named publicly."""
+        edition = self.plan_edition
+        return edition if edition is not None and edition.is_public else None
 
 
 class Decision(models.Model):
@@ -294,6 +312,12 @@ class Attendance(models.Model):
         return reverse("governance:meeting-detail", kwargs={"pk": self.meeting_id}) + "#attendance"
 
 
+class MinutesQuerySet(models.QuerySet):
+    def published(self):
+        """Minutes residents may read: published, of a meeting on the public pages."""
+        return self.filter(status=Minutes.Status.PUBLISHED, meeting__is_published=True)
+
+
 class Minutes(models.Model):
     """The minutes of a meeting, and whether they are published."""
 
@@ -310,6 +334,8 @@ class Minutes(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    objects = MinutesQuerySet.as_manager()
+
     class Meta:
         ordering = ["-meeting__date"]
         verbose_name_plural = "minutes"
@@ -319,6 +345,18 @@ class Minutes(models.Model):
 
     def get_absolute_url(self):
         return reverse("governance:meeting-detail", kwargs={"pk": self.meeting_id}) + "#minutes"
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def deletion_refusal(self):
+        if not self.is_published:
+            return None
+        return (
+            f"{describe(self)} are published. Correct them by editing them (the history keeps the earlier text). "
+            "If they must be withdrawn, set them back to draft first."
+        )
 
 
 class Document(models.Model):
@@ -360,6 +398,12 @@ class Document(models.Model):
             raise ValidationError({"agenda_item": "That agenda item belongs to another meeting."})
 
 
+class StatutoryDutyQuerySet(models.QuerySet):
+    def public(self):
+        """Duties residents may see: those of no edition in particular, or of a published or archived one."""
+        return self.filter(Q(edition__isnull=True) | ~Q(edition__status=PublicationStatus.DRAFT))
+
+
 class StatutoryDuty(models.Model):
     """One of the statutory and legal duties of the Communities Board, as the plan lists them."""
 
@@ -375,6 +419,8 @@ class StatutoryDuty(models.Model):
         help_text="The plan edition that lists the duty.",
     )
     history = HistoricalRecords()
+
+    objects = StatutoryDutyQuerySet.as_manager()
 
     class Meta:
         ordering = ["body", "number"]
@@ -425,3 +471,9 @@ class KeyDecision(models.Model):
 
     def get_absolute_url(self):
         return reverse("governance:overview") + f"#key-decision-{self.pk}"
+
+    @property
+    def public_plan_edition(self):
+        """The plan edition the decision concerns, if residents may see it: a draft is never named publicly."""
+        edition = self.plan_edition
+        return edition if edition is not None and edition.is_public else None

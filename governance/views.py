@@ -7,14 +7,13 @@ however many bodies, members, meetings or agenda items there are.
 
 from urllib.parse import urlsplit
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from governance.filters import MeetingFilter
-from governance.models import AgendaItem, Attendance, Body, KeyDecision, Meeting, Membership, Minutes, StatutoryDuty
-from priorities.models import PublicationStatus
+from governance.models import AgendaItem, Attendance, Body, KeyDecision, Meeting, Membership, StatutoryDuty
 
 # How the bodies at the top of the structure are grouped on the governance page, and what each group is for.
 BODY_GROUPS = [
@@ -42,20 +41,6 @@ BODY_GROUPS = [
 
 COUNCIL_HOST = "kirklees.gov.uk"
 LATEST_MEETINGS_ON_BODY_PAGE = 10
-
-
-def public_edition(edition):
-    """The edition if residents may see it; a draft is never named publicly."""
-    return edition if edition is not None and edition.status != PublicationStatus.DRAFT else None
-
-
-def published_minutes(meeting):
-    """The meeting's minutes if they are published; drafts are never shown."""
-    try:
-        minutes = meeting.minutes
-    except Minutes.DoesNotExist:
-        return None
-    return minutes if minutes.status == Minutes.Status.PUBLISHED else None
 
 
 def link_note(url):
@@ -113,14 +98,8 @@ class GovernanceView(TemplateView):
         others = [body for body in roots if body.kind not in known]
         if others:
             groups.append({"id": "other", "title": "Other bodies", "intro": "", "bodies": others})
-        duties = (
-            StatutoryDuty.objects.filter(Q(edition__isnull=True) | ~Q(edition__status=PublicationStatus.DRAFT))
-            .select_related("body")
-            .order_by("body__order", "body__name", "number")
-        )
+        duties = StatutoryDuty.objects.public().select_related("body").order_by("body__order", "body__name", "number")
         key_decisions = list(KeyDecision.objects.select_related("decision_maker", "plan_edition"))
-        for decision in key_decisions:
-            decision.public_edition = public_edition(decision.plan_edition)
         context.update(
             groups=[group for group in groups if group["bodies"]],
             bodies_with_members=[body for body in bodies if body.members],
@@ -217,10 +196,9 @@ class MeetingDetailView(DetailView):
             document.link_note = link_note(document.url) if document.url else ""
         items = list(meeting.agenda_items.all())
         for item in items:
-            item.public_edition = public_edition(item.plan_edition)
             item.papers = [document for document in documents if document.agenda_item_id == item.pk]
         context.update(
-            minutes=published_minutes(meeting),
+            minutes=meeting.published_minutes,
             minutes_in_items=any(item.minute for item in items),
             agenda_items=items,
             attendance=list(meeting.attendance.all()),

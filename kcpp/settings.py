@@ -1,7 +1,10 @@
 """Settings for the Kirklees Communities Partnership portal.
 
 Everything that differs between a laptop, CI and production is read from the environment
-(see `.env.example`). Defaults are safe: debug is off unless asked for, and without debug
+(see `.env.example`). One naming rule: a variable that sets one of these settings is called
+`DJANGO_` and the setting's name (`DJANGO_API_ANON_RATE` sets `API_ANON_RATE`); the addresses of
+the services the portal uses are `DATABASE_URL` and `CACHE_URL`, as twelve-factor tools name them.
+Defaults are safe: debug is off unless asked for, and without debug
 the portal refuses to start with no secret key.
 """
 
@@ -49,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "core",
     "priorities",
     "measures",
     "governance",
@@ -96,7 +100,7 @@ WSGI_APPLICATION = "kcpp.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -167,18 +171,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # The open data API: read-only for everyone, JSON only (the browsable API too while debugging).
-API_ANON_RATE = env.str("API_ANON_RATE", default="300/minute")
+API_ANON_RATE = env.str("DJANGO_API_ANON_RATE", default="300/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "kcpp.api_defaults.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api_defaults.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["kcpp.api_defaults.AnonymousThrottle"],
-    "EXCEPTION_HANDLER": "kcpp.api_defaults.handle_exception",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api_defaults.AnonymousThrottle"],
+    "EXCEPTION_HANDLER": "core.api_defaults.handle_exception",
     # Behind a proxy, the client's address for throttling is the one the proxy saw, not a spoofable header.
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }

@@ -1,12 +1,10 @@
 from django.contrib import admin
 
-from measures.models import Measure, ReportedValue
-from priorities.admin_mixins import (
+from core.admin import (
     OfficerHistoryAdmin,
     OfficerTabularInline,
-    Refusal,
-    refusal_in_public_edition,
 )
+from measures.models import Measure, ReportedValue
 
 
 class ReportedValueInline(OfficerTabularInline):
@@ -92,9 +90,6 @@ class MeasureAdmin(OfficerHistoryAdmin):
         # The status is computed from these annotations, so the list costs no query per row.
         return super().get_queryset(request).with_latest_value()
 
-    def deletion_refusal(self, obj):
-        return refusal_in_public_edition(obj, obj.priority.edition)
-
     @admin.display(description="Status")
     def status_label(self, obj):
         return obj.status.label
@@ -158,14 +153,3 @@ class ReportedValueAdmin(OfficerHistoryAdmin):
     @admin.display(description="Value", ordering="value")
     def value_text(self, obj):
         return obj.measure.format_value(obj.value)
-
-    def deletion_refusal(self, obj):
-        if obj.status != ReportedValue.Status.FINAL:
-            return None
-        where = f" {obj.locality}" if obj.locality_id else ""
-        return Refusal(
-            f"The {obj.period_label}{where} value of {obj.measure.code} ({obj.measure.format_value(obj.value)}) "
-            "is final, so it counts towards the measure's public status. "
-            "Correct the figure by editing it (the history keeps the old one). "
-            "If it really must go, mark it provisional first."
-        )

@@ -10,8 +10,9 @@ from decimal import Decimal
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
+from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from kcpp.api import ReadOnlyViewSet, WebURLField, absolute, documented
+from core.api import WebURLField, absolute, documented
 from measures.csv_export import KIRKLEES_GSS_CODE, ROW_ORDER, published_values
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
@@ -141,7 +142,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 
 @documented(MeasureSerializer, noun="measures")
-class MeasureViewSet(ReadOnlyViewSet):
+class MeasureViewSet(ReadOnlyModelViewSet):
     """The key performance measures, each with its target, computed status and latest value."""
 
     serializer_class = MeasureSerializer
@@ -198,7 +199,7 @@ class ReportedValueSerializer(serializers.ModelSerializer):
 
 
 @documented(ReportedValueSerializer, noun="reported values")
-class ReportedValueViewSet(ReadOnlyViewSet):
+class ReportedValueViewSet(ReadOnlyModelViewSet):
     """The figures reported for each measure, one per period and place, oldest first."""
 
     serializer_class = ReportedValueSerializer

@@ -12,8 +12,9 @@ from django.db.models import OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.filters import IsoDateFilter
+from core.forms import GovukFilterForm, choice_errors
 from measures.models import Direction, Measure, ReportedValue, Status
-from priorities.forms import ISO_DATE, GovukFilterForm, choice_errors
 from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
 
 CURRENT = {"edition__status": PublicationStatus.PUBLISHED}
@@ -131,21 +132,11 @@ class ReportedValueFilter(django_filters.FilterSet):
         help_text="The measure's code, e.g. KPM-1.1.",
         error_messages=choice_errors("measure"),
     )
-    period_from = django_filters.DateFilter(
-        input_formats=ISO_DATE,
-        field_name="period_start",
-        lookup_expr="gte",
-        label="Periods starting on or after",
-        help_text="An ISO 8601 date, e.g. 2022-04-01.",
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2022-04-01"},
+    period_from = IsoDateFilter(
+        field_name="period_start", lookup_expr="gte", label="Periods starting on or after", example="2022-04-01"
     )
-    period_to = django_filters.DateFilter(
-        input_formats=ISO_DATE,
-        field_name="period_end",
-        lookup_expr="lte",
-        label="Periods ending on or before",
-        help_text="An ISO 8601 date, e.g. 2024-03-31.",
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2024-03-31"},
+    period_to = IsoDateFilter(
+        field_name="period_end", lookup_expr="lte", label="Periods ending on or before", example="2024-03-31"
     )
     period = django_filters.CharFilter(
         field_name="period_label", label="Period", help_text="A period label exactly as shown, e.g. 2023/24."

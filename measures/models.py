@@ -221,6 +221,9 @@ class Measure(models.Model):
     def is_public(self):
         return self.priority.is_public
 
+    def deletion_refusal(self):
+        return self.priority.edition.refusal_for_part(self)
+
     # ---- validation -------------------------------------------------------------------------
 
     def clean(self):
@@ -571,6 +574,18 @@ class ReportedValue(models.Model):
 
     def get_absolute_url(self):
         return self.measure.get_absolute_url()
+
+    def deletion_refusal(self):
+        """A final value counts towards the public status: it is corrected, not deleted."""
+        if self.status != ReportedValue.Status.FINAL:
+            return None
+        where = f" {self.locality}" if self.locality_id else ""
+        return (
+            f"The {self.period_label}{where} value of {self.measure.code} ({self.measure.format_value(self.value)}) "
+            "is final, so it counts towards the measure's public status. "
+            "Correct the figure by editing it (the history keeps the old one). "
+            "If it really must go, mark it provisional first."
+        )
 
     def clean(self):
         errors = {}

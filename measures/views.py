@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from core.downloads import csv_response, filter_errors_response
 from measures.charts import line_chart
 from measures.csv_export import (
     VALUE_CSV_HEADER,
@@ -27,8 +28,7 @@ from measures.csv_export import (
 )
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Assessment, Measure, Reading, ReportedValue, Status
-from priorities.csv_export import csv_response, filter_errors_response
-from priorities.models import Locality, PlanEdition, PublicationStatus
+from priorities.models import Locality, PlanEdition
 
 # ---- the status page ------------------------------------------------------------------------------
 
@@ -258,7 +258,7 @@ class MeasureDetailView(DetailView):
             measure=measure,
             values=values,
             edition=edition,
-            is_current=edition.status == PublicationStatus.PUBLISHED,
+            is_current=edition.is_current,
             status=measure.status,
             travel=measure.direction_of_travel,
             direction=direction_text(measure),

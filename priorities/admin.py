@@ -1,13 +1,10 @@
 from django.contrib import admin
 
-from priorities.admin_mixins import (
+from core.admin import (
     OfficerAdmin,
     OfficerHistoryAdmin,
     OfficerStackedInline,
     OfficerTabularInline,
-    Refusal,
-    describe,
-    refusal_in_public_edition,
 )
 from priorities.models import (
     Action,
@@ -54,18 +51,6 @@ class PlanEditionAdmin(OfficerHistoryAdmin):
     def period(self, obj):
         return obj.period
 
-    def deletion_refusal(self, obj):
-        if not obj.is_public:
-            return None
-        if obj.status == "published":
-            advice = "To replace it, publish its successor and archive this one."
-        else:
-            advice = "Residents can still read it as a previous edition."
-        return Refusal(
-            f"{describe(obj)} is {obj.status}, so residents can see it. {advice} "
-            "If it really must go, set it back to draft first."
-        )
-
 
 @admin.register(Commitment)
 class CommitmentAdmin(OfficerHistoryAdmin):
@@ -76,9 +61,6 @@ class CommitmentAdmin(OfficerHistoryAdmin):
     ordering = ["edition", "number"]
     autocomplete_fields = ["edition"]
     fields = ["edition", "number", "text"]
-
-    def deletion_refusal(self, obj):
-        return refusal_in_public_edition(obj, obj.edition)
 
 
 class ThemeInline(OfficerTabularInline):
@@ -119,9 +101,6 @@ class PriorityAdmin(OfficerHistoryAdmin):
     ]
     history_list_display = ["title"]
 
-    def deletion_refusal(self, obj):
-        return refusal_in_public_edition(obj, obj.edition)
-
 
 @admin.register(Theme)
 class ThemeAdmin(OfficerHistoryAdmin):
@@ -132,9 +111,6 @@ class ThemeAdmin(OfficerHistoryAdmin):
     ordering = ["priority", "order", "pk"]
     autocomplete_fields = ["priority", "parent"]
     fields = ["priority", "parent", "order", "title"]
-
-    def deletion_refusal(self, obj):
-        return refusal_in_public_edition(obj, obj.priority.edition)
 
 
 @admin.register(Locality)
@@ -184,9 +160,6 @@ class ActionAdmin(OfficerHistoryAdmin):
     ]
     history_list_display = ["progress", "due_date"]
 
-    def deletion_refusal(self, obj):
-        return refusal_in_public_edition(obj, obj.priority.edition)
-
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(OfficerHistoryAdmin):
@@ -198,6 +171,3 @@ class ProgressUpdateAdmin(OfficerHistoryAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["action"]
     fields = ["action", ("date", "status"), "commentary", "reported_by"]
-
-    def deletion_refusal(self, obj):
-        return refusal_in_public_edition(obj, obj.action.priority.edition)

@@ -7,10 +7,11 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from kcpp.api import ReadOnlyViewSet, WebURLField, documented
+from core.api import WebURLField, documented
+from core.forms import choice_errors
 from priorities.filters import ActionFilter, public_editions
-from priorities.forms import choice_errors
 from priorities.models import (
     Action,
     Commitment,
@@ -21,12 +22,6 @@ from priorities.models import (
     ProgressUpdate,
     Theme,
 )
-
-
-def public_slug(edition):
-    """An edition's slug if it is public: a draft is never named."""
-    return edition.slug if edition is not None and edition.is_public else None
-
 
 # ---- editions ---------------------------------------------------------------------------------------
 
@@ -67,11 +62,11 @@ class PlanEditionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_follows(self, edition):
-        return public_slug(edition.follows)
+        return edition.follows.public_slug if edition.follows else None
 
 
 @documented(PlanEditionSerializer, noun="plan editions")
-class PlanEditionViewSet(ReadOnlyViewSet):
+class PlanEditionViewSet(ReadOnlyModelViewSet):
     """The editions of the Kirklees Communities Partnership Plan: the current plan and those it replaced."""
 
     serializer_class = PlanEditionSerializer
@@ -136,7 +131,7 @@ class EditionFilter(django_filters.FilterSet):
 
 
 @documented(PrioritySerializer, noun="priorities")
-class PriorityViewSet(ReadOnlyViewSet):
+class PriorityViewSet(ReadOnlyModelViewSet):
     """The strategic priorities of each edition, with what each includes."""
 
     serializer_class = PrioritySerializer
@@ -179,7 +174,7 @@ class ThemeFilter(django_filters.FilterSet):
 
 
 @documented(ThemeSerializer, noun="themes")
-class ThemeViewSet(ReadOnlyViewSet):
+class ThemeViewSet(ReadOnlyModelViewSet):
     """Each priority's 'what this includes' entries; an entry with a parent is a sub-theme."""
 
     serializer_class = ThemeSerializer
@@ -209,7 +204,7 @@ class ActionSerializer(serializers.ModelSerializer):
     web_url = WebURLField()
     edition = serializers.SlugRelatedField(source="priority.edition", slug_field="slug", read_only=True)
     priority_number = serializers.IntegerField(source="priority.number", read_only=True)
-    reference = serializers.SerializerMethodField(help_text="The priority and action numbers, e.g. 1.3.")
+    reference = serializers.CharField(read_only=True, help_text="The priority and action numbers, e.g. 1.3.")
     lead_body = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, help_text="The lead body's slug."
     )
@@ -240,12 +235,9 @@ class ActionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_reference(self, action) -> str:
-        return f"{action.priority.number}.{action.number}"
-
 
 @documented(ActionSerializer, noun="actions")
-class ActionViewSet(ReadOnlyViewSet):
+class ActionViewSet(ReadOnlyModelViewSet):
     """What the Board says it will do under each priority, with its status, leads and progress."""
 
     serializer_class = ActionSerializer
@@ -270,7 +262,7 @@ class LocalitySerializer(serializers.ModelSerializer):
 
 
 @documented(LocalitySerializer, noun="localities")
-class LocalityViewSet(ReadOnlyViewSet):
+class LocalityViewSet(ReadOnlyModelViewSet):
     """The four areas the plan divides Kirklees into."""
 
     serializer_class = LocalitySerializer
@@ -287,7 +279,7 @@ class PartnerOrganisationSerializer(serializers.ModelSerializer):
 
 
 @documented(PartnerOrganisationSerializer, noun="partner organisations")
-class PartnerOrganisationViewSet(ReadOnlyViewSet):
+class PartnerOrganisationViewSet(ReadOnlyModelViewSet):
     """The organisations in the partnership."""
 
     serializer_class = PartnerOrganisationSerializer

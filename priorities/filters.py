@@ -2,7 +2,7 @@
 
 import django_filters
 
-from priorities.forms import GovukFilterForm, choice_errors
+from core.forms import GovukFilterForm, choice_errors
 from priorities.models import Action, PartnerOrganisation, PlanEdition, Priority, PublicationStatus
 
 

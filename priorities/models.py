@@ -1,6 +1,9 @@
 """The partnership plan itself: editions, commitments, priorities, themes and actions.
 
-This app is the core: `measures` and `governance` refer to it; it imports neither.
+`measures` and `governance` refer to this app; it imports neither.
+
+A record that belongs to a published or archived edition is public, and its `deletion_refusal()`
+says so: the admin refuses to delete it and shows that message instead.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -8,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from core.text import describe
 
 
 class PublicationStatus(models.TextChoices):
@@ -103,6 +108,39 @@ class PlanEdition(models.Model):
     def is_public(self):
         return self.status != PublicationStatus.DRAFT
 
+    @property
+    def is_current(self):
+        """Whether this is the plan in force now: the one published edition."""
+        return self.status == PublicationStatus.PUBLISHED
+
+    @property
+    def public_slug(self):
+        """The slug, for naming this edition publicly; None for a draft, which is never named."""
+        return self.slug if self.is_public else None
+
+    def deletion_refusal(self):
+        """Why this edition may not be deleted, and what to do instead; None for a draft."""
+        if not self.is_public:
+            return None
+        if self.is_current:
+            advice = "To replace it, publish its successor and archive this one."
+        else:
+            advice = "Residents can still read it as a previous edition."
+        return (
+            f"{describe(self)} is {self.status}, so residents can see it. {advice} "
+            "If it really must go, set it back to draft first."
+        )
+
+    def refusal_for_part(self, obj):
+        """Why `obj`, a part of this edition, may not be deleted while the edition is public; else None."""
+        if not self.is_public:
+            return None
+        return (
+            f"{describe(obj)} is part of the {self.status} plan edition “{self}”, which residents can see. "
+            "Correct it by editing it, or make the change in a new draft edition. "
+            "If it really must go, set the edition back to draft first."
+        )
+
     def clean(self):
         if self.follows_id and self.follows_id == self.pk:
             raise ValidationError({"follows": "An edition cannot follow itself."})
@@ -132,6 +170,9 @@ class Commitment(models.Model):
 
     def get_absolute_url(self):
         return self.edition.get_absolute_url() + "#commitments"
+
+    def deletion_refusal(self):
+        return self.edition.refusal_for_part(self)
 
 
 class PriorityQuerySet(models.QuerySet):
@@ -178,6 +219,9 @@ class Priority(models.Model):
     def is_public(self):
         return self.edition.is_public
 
+    def deletion_refusal(self):
+        return self.edition.refusal_for_part(self)
+
 
 class Theme(models.Model):
     """An entry in a priority's 'what this includes' list; a theme with a parent is a sub-theme."""
@@ -203,6 +247,9 @@ class Theme(models.Model):
 
     def get_absolute_url(self):
         return self.priority.get_absolute_url() + "#themes"
+
+    def deletion_refusal(self):
+        return self.priority.edition.refusal_for_part(self)
 
     def clean(self):
         parent = self.parent  # an object, not an id: the priority may be unsaved in an inline
@@ -323,7 +370,7 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.priority.number}.{self.number} {self.text[:80]}"
+        return f"{self.reference} {self.text[:80]}"
 
     def get_absolute_url(self):
         return reverse(
@@ -332,8 +379,16 @@ class Action(models.Model):
         )
 
     @property
+    def reference(self):
+        """The action's reference as the plan's readers cite it: its priority's number and its own, e.g. 2.4."""
+        return f"{self.priority.number}.{self.number}"
+
+    @property
     def is_public(self):
         return self.priority.is_public
+
+    def deletion_refusal(self):
+        return self.priority.edition.refusal_for_part(self)
 
     def clean(self):
         if self.status == self.Status.COMPLETED and self.progress is not None and self.progress < 100:
@@ -358,3 +413,6 @@ class ProgressUpdate(models.Model):
 
     def get_absolute_url(self):
         return self.action.get_absolute_url()
+
+    def deletion_refusal(self):
+        return self.action.priority.edition.refusal_for_part(self)

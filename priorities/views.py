@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from priorities.csv_export import ACTION_CSV_HEADER, action_rows, csv_response, filter_errors_response
+from core.downloads import csv_response, filter_errors_response
+from priorities.csv_export import ACTION_CSV_HEADER, action_rows
 from priorities.filters import ActionFilter
-from priorities.models import Action, PlanEdition, Priority, ProgressUpdate, PublicationStatus
+from priorities.models import Action, PlanEdition, Priority, ProgressUpdate
 
 
 def public_successors():
@@ -59,11 +60,10 @@ class EditionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         edition = self.object
-        is_current = edition.status == PublicationStatus.PUBLISHED
         # An archived edition points readers to the plan that replaced it.
-        current = None if is_current else PlanEdition.objects.current()
+        current = None if edition.is_current else PlanEdition.objects.current()
         context.update(
-            is_current=is_current,
+            is_current=edition.is_current,
             current_edition=current,
             breadcrumbs=[*edition_list_crumbs(), (edition.title, None)],
         )
@@ -98,12 +98,12 @@ class ActionDetailView(DetailView):
         context.update(
             priority=priority,
             edition=edition,
-            is_current=edition.status == PublicationStatus.PUBLISHED,
+            is_current=edition.is_current,
             breadcrumbs=[
                 *edition_list_crumbs(),
                 (edition.title, edition.get_absolute_url()),
                 (priority.title, priority.get_absolute_url()),
-                (f"Action {priority.number}.{action.number}", None),
+                (f"Action {action.reference}", None),
             ],
         )
         return context

@@ -6,10 +6,7 @@ a factory, search fields and all its fields on the form.
 
 import pytest
 
-from governance.tests import factories as governance_factories
-from measures.tests import factories as measures_factories
-from priorities.tests import factories as priorities_factories
-from priorities.tests.admin_helpers import (
+from core.admin_testing import (
     admin_id,
     check_app_registration,
     check_autocompletes,
@@ -19,6 +16,9 @@ from priorities.tests.admin_helpers import (
     factories_by_model,
     registered_admins,
 )
+from governance.tests import factories as governance_factories
+from measures.tests import factories as measures_factories
+from priorities.tests import factories as priorities_factories
 
 APPS = ["priorities", "measures", "governance"]
 ADMINS = [model_admin for app in APPS for model_admin in registered_admins(app)]

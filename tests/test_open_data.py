@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.testing import text, title
 from governance.models import Body
 from governance.tests.factories import BodyFactory
 from measures.filters import ReportedValueFilter
@@ -32,7 +33,6 @@ from priorities.tests.factories import (
     ProgressUpdateFactory,
     PublishedEditionFactory,
 )
-from tests.pages import text, title
 
 VALUES = "/measures/values.csv"
 ACTIONS = "/plans/actions.csv"

@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.testing import text, title
 from governance.models import Meeting
 from governance.tests.factories import AgendaItemFactory, MeetingFactory
 from measures.models import ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.models import PlanEdition, Priority, PublicationStatus
 from priorities.tests.factories import ActionFactory, PlanEditionFactory, PriorityFactory, ThemeFactory
-from tests.pages import text, title
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,10 @@
+from core.admin_testing import (
+    add_inline_rows,
+    admin_url,
+    form_errors,
+    log_in_staff,
+    post_back,
+)
 from governance.models import AgendaItem, Body, Decision, Document, Meeting, Minutes
 from governance.tests.factories import (
     AgendaItemFactory,
@@ -5,13 +12,6 @@ from governance.tests.factories import (
     DecisionFactory,
     MeetingFactory,
     MinutesFactory,
-)
-from priorities.tests.admin_helpers import (
-    add_inline_rows,
-    admin_url,
-    form_errors,
-    log_in_staff,
-    post_back,
 )
 from priorities.tests.factories import PlanEditionFactory
 from priorities.tests.factories import PriorityFactory as PlanPriorityFactory

@@ -1,8 +1,8 @@
 """Deleting meeting records from the admin: published minutes stay, and nothing is cascaded away unseen."""
 
+from core.admin_testing import admin_url, form_errors, post_back
 from governance.models import Attendance, Meeting, Minutes
 from governance.tests.factories import AgendaItemFactory, AttendanceFactory, MinutesFactory
-from priorities.tests.admin_helpers import admin_url, form_errors, post_back
 
 
 def delete(client, obj):

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.testing import text
 from governance.models import AgendaItem, Attendance, Body, Decision, KeyDecision, Meeting, Minutes, StatutoryDuty
 from governance.tests.factories import (
     AgendaItemFactory,
@@ -21,7 +22,6 @@ from governance.tests.factories import (
     MinutesFactory,
     StatutoryDutyFactory,
 )
-from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 

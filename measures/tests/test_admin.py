@@ -3,9 +3,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 
-from measures.models import Measure, ReportedValue
-from measures.tests.factories import MeasureFactory, ReportedValueFactory
-from priorities.tests.admin_helpers import (
+from core.admin_testing import (
     add_inline_rows,
     admin_url,
     changelist_queries,
@@ -13,6 +11,8 @@ from priorities.tests.admin_helpers import (
     log_in_staff,
     post_back,
 )
+from measures.models import Measure, ReportedValue
+from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.tests.factories import LocalityFactory, PriorityFactory, PublishedEditionFactory
 
 # ---- the measure list and page show the computed status -------------------------------------------

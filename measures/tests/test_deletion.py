@@ -2,9 +2,9 @@
 
 from datetime import date
 
+from core.admin_testing import admin_url, form_errors, post_back
 from measures.models import Measure, ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
-from priorities.tests.admin_helpers import admin_url, form_errors, post_back
 from priorities.tests.factories import PriorityFactory, PublishedEditionFactory
 
 PROVISIONAL = ReportedValue.Status.PROVISIONAL

@@ -2,9 +2,9 @@
 
 import re
 
+from core.admin_testing import admin_url, post_back
 from measures.models import Measure, ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
-from priorities.tests.admin_helpers import admin_url, post_back
 
 
 def test_correcting_a_final_value_records_the_officer_and_both_figures(officer_client, officer):

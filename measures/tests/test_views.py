@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.testing import text
 from measures.models import Measure, ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.models import Locality, PartnerOrganisation, PlanEdition, PublicationStatus
@@ -18,7 +19,6 @@ from priorities.tests.factories import (
     PlanEditionFactory,
     PriorityFactory,
 )
-from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,11 @@
-from priorities.models import Action, Commitment, PlanEdition, Priority, Theme
-from priorities.tests.admin_helpers import (
+from core.admin_testing import (
     add_inline_rows,
     admin_url,
     form_errors,
     log_in_staff,
     post_back,
 )
+from priorities.models import Action, Commitment, PlanEdition, Priority, Theme
 from priorities.tests.factories import (
     ActionFactory,
     PlanEditionFactory,

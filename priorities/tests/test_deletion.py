@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.admin_testing import admin_url, form_errors, post_back
 from priorities.models import Action, Commitment, PlanEdition, Priority, ProgressUpdate, PublicationStatus, Theme
-from priorities.tests.admin_helpers import admin_url, form_errors, post_back
 from priorities.tests.factories import (
     ActionFactory,
     CommitmentFactory,

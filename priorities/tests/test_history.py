@@ -2,8 +2,8 @@
 
 import re
 
+from core.admin_testing import add_inline_rows, admin_url, post_back
 from priorities.models import Priority
-from priorities.tests.admin_helpers import add_inline_rows, admin_url, post_back
 from priorities.tests.factories import ActionFactory, PriorityFactory
 
 

@@ -1,6 +1,6 @@
 """The API's defaults that DRF's settings name: paging, the anonymous throttle and the error format.
 
-Kept apart from `kcpp.api` because DRF imports these while `rest_framework.views` is still loading:
+Kept apart from `core.api` because DRF imports these while `rest_framework.views` is still loading:
 this module must not import that (the exception handler imports it when first called).
 """
 

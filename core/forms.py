@@ -7,9 +7,6 @@ Every public listing (measures, meetings) filters with a django-filter FilterSet
 from django import forms
 from django.core.exceptions import ValidationError
 
-# Dates in filters as ISO 8601 only, as the API documents them: 01/04/2022 is ambiguous to half the world.
-ISO_DATE = ["%Y-%m-%d"]
-
 
 def choice_errors(noun):
     """One plain message for any value not in the list, however it is malformed."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from priorities.csv_export import cell, csv_response
+from core.downloads import cell, csv_response
 
 
 def read(response):

@@ -3,16 +3,15 @@
 Deletion is refused rather than cascaded. Foreign keys are mostly PROTECT, which Django's admin
 already reports; on top of that, a record that is itself public (a published edition and
 everything in it, a final value, published minutes) is reported as protected too, with a message
-saying what to do instead. `get_deleted_objects()` feeds both the delete page and the "delete
-selected" action, and the inline formsets check the same rule, so there is one rule per model and
-no way round it in the admin.
+saying what to do instead: the model's `deletion_refusal()` says why. `get_deleted_objects()` feeds
+both the delete page and the "delete selected" action, and the inline formsets check the same rule,
+so there is one rule per model and no way round it in the admin.
 """
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -33,21 +32,6 @@ class ProtectedList(list):
         return [item for item in self if not isinstance(item, Refusal)]
 
 
-def describe(obj):
-    return f"{capfirst(obj._meta.verbose_name)} “{obj}”"
-
-
-def refusal_in_public_edition(obj, edition):
-    """The refusal for something that belongs to a published or archived plan edition, if it does."""
-    if not edition.is_public:
-        return None
-    return Refusal(
-        f"{describe(obj)} is part of the {edition.status} plan edition “{edition}”, which residents can see. "
-        "Correct it by editing it, or make the change in a new draft edition. "
-        "If it really must go, set the edition back to draft first."
-    )
-
-
 # Links officers paste without a scheme are to secure sites (Django 6 makes this the default).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -60,8 +44,13 @@ class OfficerAdminMixin:
     delete_selected_confirmation_template = "admin/officer_delete_selected_confirmation.html"
 
     def deletion_refusal(self, obj):
-        """A `Refusal` saying why `obj` may not be deleted and what to do instead, or None."""
-        return None
+        """A `Refusal` saying why `obj` may not be deleted and what to do instead, or None.
+
+        The rule is the model's own `deletion_refusal()`, where it has one.
+        """
+        rule = getattr(obj, "deletion_refusal", None)
+        reason = rule() if rule is not None else None
+        return Refusal(reason) if reason else None
 
     def view_on_site(self, obj):
         """The public page, offered only for what residents can see (drafts have none)."""

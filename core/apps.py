@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every app shares: CSV writing, filter forms, admin and API base pieces, template tags, test helpers.
+
+    It holds no domain rules and imports no other app of the project.
+    """
+
+    name = "core"
+    verbose_name = "Shared pieces"
