@@ -6,20 +6,39 @@ PORT ?= 8000
 # `make run` is a developer's local copy: debug on, SQLite unless DATABASE_URL says otherwise.
 LOCAL := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test install install-dev assets migrate loadplan loadplan-illustrative officer lint format check clean
+.PHONY: run test install install-dev lock assets migrate loadplan loadplan-illustrative officer lint format check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the requirements change.
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# requirements.txt and requirements-dev.txt are the readable lists; requirements.lock and
+# requirements-dev.lock pin every package they pull in, with hashes, and are what gets installed.
+# Reinstall only when a lock file changes.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.installed
+
+# pip-compile at the version requirements-dev.txt pins, so `make lock` works before any lock exists.
+$(BIN)/pip-compile: requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet "$$(grep -E '^pip-tools==' requirements-dev.txt)"
+	touch $@
+
+# The runtime lock first, then the dev lock constrained by it, so both pin the runtime alike
+# (pip-tools' layered requirements). Existing pins are kept: `make lock LOCK_ARGS=--upgrade`
+# moves everything to the newest releases the lists allow.
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+## Regenerate requirements.lock and requirements-dev.lock after changing a requirements file.
+lock: $(BIN)/pip-compile
+	$(PIP_COMPILE) --output-file=requirements.lock requirements.txt
+	$(PIP_COMPILE) --constraint=requirements.lock --output-file=requirements-dev.lock requirements-dev.txt
 
 install: $(VENV)/.installed assets .env
 install-dev: $(VENV)/.installed-dev assets .env
