@@ -4,8 +4,6 @@ They live in the project package because they draw on all three apps, and `prior
 must not depend on the others.
 """
 
-from collections import Counter
-
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,9 +12,10 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from governance.models import AgendaItem, Meeting
-from measures.csv_export import VALUE_COLUMNS, published_values
+from measures.csv_export import VALUE_COLUMNS
 from measures.filters import ReportedValueFilter
-from measures.models import Measure, Status
+from measures.models import Measure, ReportedValue
+from measures.status import StatusSummary
 from priorities.csv_export import ACTION_COLUMNS
 from priorities.filters import ActionFilter
 from priorities.models import Action, PlanEdition, Priority, Theme
@@ -33,20 +32,9 @@ def robots_txt(request):
     return HttpResponse(f"User-agent: *\nDisallow: /admin/\n\nSitemap: {sitemap}\n", content_type="text/plain")
 
 
-def public_measures():
-    """Measures with their latest final values, so each one's status costs no extra query."""
-    return Measure.objects.with_latest_value().select_related("lead_partner").order_by("number")
-
-
-def status_counts(measures):
-    """How many measures have each status, in the order a reader scans them."""
-    counts = Counter(measure.status.code for measure in measures)
-    return [{"code": status.value, "label": status.label, "count": counts.get(status.value, 0)} for status in Status]
-
-
-def has_illustrative(measures):
-    """Whether any status shown rests on an illustrative (sample) value, so the page must say so."""
-    return any(m.latest_reading and m.latest_reading.is_illustrative for m in measures)
+def measures_with_status():
+    """Measures with their latest published readings, so each one's status costs no extra query."""
+    return Measure.objects.with_latest().select_related("lead_partner").order_by("number")
 
 
 class HomeView(TemplateView):
@@ -61,15 +49,15 @@ class HomeView(TemplateView):
         if edition is not None:
             priorities = list(
                 edition.priorities.annotate(action_count=Count("actions", distinct=True)).prefetch_related(
-                    Prefetch("measures", queryset=public_measures())
+                    Prefetch("measures", queryset=measures_with_status())
                 )
             )
-            measures = [measure for priority in priorities for measure in priority.measures.all()]
+            summary = StatusSummary.of(measure for priority in priorities for measure in priority.measures.all())
             context.update(
                 priorities=priorities,
-                status_counts=status_counts(measures),
-                measure_count=len(measures),
-                has_illustrative=has_illustrative(measures),
+                status_counts=summary.counts,
+                measure_count=summary.total,
+                has_illustrative=summary.has_illustrative,
             )
         today = timezone.localdate()
         board_meetings = Meeting.objects.public().filter(body__slug=BOARD).select_related("body")
@@ -91,12 +79,14 @@ class PlanOnAPageView(TemplateView):
         context["edition"] = edition
         context["breadcrumbs"] = [("Home", reverse("home")), ("Plan on a page", None)]
         if edition is not None:
-            priorities = list(edition.priorities.prefetch_related(Prefetch("measures", queryset=public_measures())))
-            measures = [measure for priority in priorities for measure in priority.measures.all()]
+            priorities = list(
+                edition.priorities.prefetch_related(Prefetch("measures", queryset=measures_with_status()))
+            )
+            summary = StatusSummary.of(measure for priority in priorities for measure in priority.measures.all())
             context.update(
                 priorities=priorities,
-                status_counts=status_counts(measures),
-                has_illustrative=has_illustrative(measures),
+                status_counts=summary.counts,
+                has_illustrative=summary.has_illustrative,
             )
         return context
 
@@ -117,7 +107,7 @@ class PriorityDetailView(TemplateView):
                     "actions",
                     queryset=Action.objects.select_related("lead_body").prefetch_related("lead_partners"),
                 ),
-                Prefetch("measures", queryset=public_measures()),
+                Prefetch("measures", queryset=measures_with_status()),
             ),
             edition__slug=self.kwargs["edition"],
             slug=self.kwargs["slug"],
@@ -133,7 +123,7 @@ class PriorityDetailView(TemplateView):
             priority=priority,
             edition=priority.edition,
             measures=measures,
-            has_illustrative=has_illustrative(measures),
+            has_illustrative=StatusSummary.of(measures).has_illustrative,
         )
         return context
 
@@ -220,7 +210,7 @@ class OpenDataView(TemplateView):
         context.update(
             edition=edition,
             measures=measures,
-            values_published=published_values().exists(),
+            values_published=ReportedValue.objects.published().exists(),
             value_columns=VALUE_COLUMNS,
             action_columns=ACTION_COLUMNS,
             value_parameters=parameters(ReportedValueFilter, status=final_only),

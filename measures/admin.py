@@ -87,31 +87,29 @@ class MeasureAdmin(OfficerHistoryAdmin):
     history_list_display = ["target_value", "baseline_value"]
 
     def get_queryset(self, request):
-        # The status is computed from these annotations, so the list costs no query per row.
-        return super().get_queryset(request).with_latest_value()
+        # The status is computed from these annotations, so the list costs no query per row. Officers see
+        # the status of every measure, draft editions' too, from its final values.
+        return super().get_queryset(request).with_latest(values=ReportedValue.objects.final())
 
     @admin.display(description="Status")
     def status_label(self, obj):
         return obj.status.label
 
-    @admin.display(description="Trend")
+    @admin.display(description="Direction of travel")
     def travel_label(self, obj):
-        return obj.direction_of_travel.label
+        return obj.travel.label
 
     @admin.display(description="Latest final value")
     def latest_value(self, obj):
         reading = obj.latest_reading
-        if reading is None:
-            return None
-        illustrative = ", illustrative" if reading.is_illustrative else ""
-        return f"{obj.format_value(reading.value)} ({reading.period_label}{illustrative})"
+        return obj.format_reading(reading) if reading is not None else None
 
     @admin.display(description="Target")
     def target(self, obj):
         return obj.target_text
 
     def _saved(self, obj):
-        return obj.pk is not None and hasattr(obj, "latest_value")
+        return obj.pk is not None and hasattr(obj, "latest_json")
 
     @admin.display(description="Status")
     def status_explanation(self, obj):
@@ -119,13 +117,13 @@ class MeasureAdmin(OfficerHistoryAdmin):
 
     @admin.display(description="Direction of travel")
     def travel_explanation(self, obj):
-        return obj.direction_of_travel.explanation if self._saved(obj) else None
+        return obj.travel.explanation if self._saved(obj) else None
 
     @admin.display(description="Status including provisional values")
     def provisional_status(self, obj):
         if not self._saved(obj):
             return None
-        with_provisional = Measure.objects.with_latest_value(include_provisional=True).get(pk=obj.pk)
+        with_provisional = Measure.objects.with_latest(values=ReportedValue.objects.all()).get(pk=obj.pk)
         if with_provisional.latest_reading == obj.latest_reading:
             return "The same: there is no newer provisional value."
         return with_provisional.status.explanation

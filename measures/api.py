@@ -5,27 +5,18 @@ the one-line explanation the pages show) and its latest final value. Values are 
 the client is a signed-in officer: provisional figures are never public.
 """
 
-from decimal import Decimal
-
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from core.api import WebURLField, absolute, documented
-from measures.csv_export import KIRKLEES_GSS_CODE, ROW_ORDER, published_values
+from measures.csv_export import KIRKLEES_GSS_CODE
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
 
-
-class PlainDecimalField(serializers.DecimalField):
-    """A decimal as a string with no padding zeros (4404, 47.9), exactly as the CSV downloads write it."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=12, decimal_places=3, coerce_to_string=True, read_only=True, **kwargs)
-
-    def to_representation(self, value):
-        return None if value is None else format(Decimal(value).normalize(), "f")
+# Decimals as strings with no padding zeros (4404, 47.9), exactly as the CSV downloads write them.
+PLAIN_DECIMAL = {"normalize_output": True, "read_only": True}
 
 
 ASSESSMENT = inline_serializer(
@@ -59,9 +50,6 @@ class MeasureSerializer(serializers.ModelSerializer):
     csv_url = serializers.SerializerMethodField(help_text="This measure's values as a CSV download.")
     edition = serializers.SlugRelatedField(source="priority.edition", slug_field="slug", read_only=True)
     priority_number = serializers.IntegerField(source="priority.number", read_only=True)
-    baseline_value = PlainDecimalField(allow_null=True)
-    target_value = PlainDecimalField(allow_null=True)
-    tolerance = PlainDecimalField(allow_null=True)
     target = serializers.CharField(source="target_text", read_only=True, help_text="The target in words.")
     status = serializers.SerializerMethodField()
     direction_of_travel = serializers.SerializerMethodField()
@@ -104,6 +92,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "reported_by_locality",
             "updated_at",
         ]
+        extra_kwargs = {"baseline_value": PLAIN_DECIMAL, "target_value": PLAIN_DECIMAL, "tolerance": PLAIN_DECIMAL}
 
     def get_values_url(self, measure) -> str:
         return absolute(self.context, reverse("api:value-list") + f"?measure={measure.code}")
@@ -117,7 +106,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ASSESSMENT)
     def get_direction_of_travel(self, measure):
-        return assessment(measure.direction_of_travel)
+        return assessment(measure.travel)
 
     @extend_schema_field(LATEST)
     def get_latest_value(self, measure):
@@ -125,7 +114,9 @@ class MeasureSerializer(serializers.ModelSerializer):
         if reading is None:
             return None
         return {
-            "value": format(reading.value.normalize(), "f"),
+            "value": serializers.DecimalField(max_digits=12, decimal_places=3, **PLAIN_DECIMAL).to_representation(
+                reading.value
+            ),
             "period": reading.period_label,
             "period_end": reading.period_end,
             "illustrative": reading.is_illustrative,
@@ -151,7 +142,7 @@ class MeasureViewSet(ReadOnlyModelViewSet):
     lookup_value_regex = r"[^/]+"  # codes have dots: KPM-1.1
     queryset = (
         Measure.objects.public()
-        .with_latest_value()
+        .with_latest()
         .select_related("priority__edition", "lead_partner")
         .order_by("-priority__edition__start_year", "priority__number", "number")
     )
@@ -172,7 +163,6 @@ class ReportedValueSerializer(serializers.ModelSerializer):
     geography_code = serializers.SerializerMethodField(
         help_text="The ONS (GSS) code of Kirklees for its figures; null for a locality's."
     )
-    value = PlainDecimalField()
     illustrative = serializers.BooleanField(source="is_illustrative", read_only=True)
     last_updated = serializers.DateTimeField(source="updated_at", read_only=True)
 
@@ -193,6 +183,7 @@ class ReportedValueSerializer(serializers.ModelSerializer):
             "illustrative",
             "last_updated",
         ]
+        extra_kwargs = {"value": PLAIN_DECIMAL}
 
     def get_geography_code(self, value) -> str | None:
         return KIRKLEES_GSS_CODE if value.locality_id is None else None
@@ -207,5 +198,5 @@ class ReportedValueViewSet(ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # The same values, in the same order, as the CSV downloads; provisional ones for signed-in officers only.
-        values = published_values(include_provisional=self.request.user.is_staff)
-        return values.select_related("measure", "locality").order_by(*ROW_ORDER, "pk")
+        values = ReportedValue.objects.published(include_provisional=self.request.user.is_staff)
+        return values.select_related("measure", "locality").in_row_order()

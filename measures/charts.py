@@ -9,7 +9,8 @@ server-drawn SVG prints, zooms and works without JavaScript.
 import math
 from dataclasses import dataclass
 
-from measures.models import Direction, TargetKind
+from measures import status as rules
+from measures.status import Direction
 
 WIDTH = 720
 HEIGHT = 380
@@ -136,7 +137,7 @@ def _targets(measure, readings):
     previous = None
     targets = []
     for reading in readings:
-        targets.append(measure.target_for(reading, previous) if measure.target_is_set else None)
+        targets.append(rules.target_for(measure, reading, previous) if rules.target_is_set(measure) else None)
         previous = reading
     return targets
 
@@ -146,10 +147,9 @@ def summary_text(measure, readings):
     first, latest = readings[0], readings[-1]
     count = "1 reported value" if len(readings) == 1 else f"{len(readings)} reported values"
     span = first.period_label if len(readings) == 1 else f"{first.period_label} to {latest.period_label}"
-    illustrative = " (illustrative)" if latest.is_illustrative else ""
     parts = [
         f"{measure.title}, Kirklees: {count}, {span}.",
-        f"Latest: {measure.format_value(latest.value)} in {latest.period_label}{illustrative}.",
+        f"Latest: {measure.format_reading(latest)}.",
         f"Target: {measure.target_text}.",
         f"Baseline: {measure.baseline_text}.",
     ]
@@ -166,7 +166,7 @@ def line_chart(measure, readings):
     if not readings:
         return None
     targets = _targets(measure, readings)
-    constant_target = measure.target_kind != TargetKind.CHANGE_PER_YEAR
+    constant_target = rules.rule_for(measure).chart == "level"
     if constant_target:
         targets = [targets[-1]] * len(readings) if targets[-1] is not None else [None] * len(readings)
     baseline = measure.baseline_value
@@ -229,7 +229,7 @@ def line_chart(measure, readings):
             x=x,
             y=y,
             period=reading.period_label,
-            value_text=measure.format_value(reading.value),
+            value_text=measure.show(reading).value,
             is_illustrative=reading.is_illustrative,
             show_label=count <= MAX_VALUE_LABELS or index == count - 1,
             label_y=_round(y + 26 if any(y - 32 <= line_y <= y - 4 for line_y in crossing) else y - 14),

@@ -1,64 +1,26 @@
 """The measures' reported values as tidy open data: one row per measure, period and place.
 
 A measure's own CSV and the CSV of every measure are both built by `value_rows`, so the two files
-have the same columns and the same figures. Only what residents may see is published: final values
-of measures of published or archived editions, never provisional values or drafts.
-
-The helpers that say how a figure reads (its unit, which way is better, the status each value gave
-its measure) are shared with the measure pages, so a page and its download never disagree.
+have the same columns and the same figures. Only what residents may see is published:
+`ReportedValue.objects.published()` decides which values those are.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import F, Q
-
-from measures.models import Assessment, Direction, Measure, Reading, ReportedValue, Status
+from measures import status as rules
+from measures.models import ReportedValue
+from measures.status import MeasureStatus
 
 # The ONS Government Statistical Service (GSS) code of Kirklees, a metropolitan district. Open data
 # keyed by GSS code joins with ONS and LG Inform figures for the same area.
 KIRKLEES_GSS_CODE = "E08000034"
 
 
-def direction_text(measure):
-    return Direction(measure.direction).label if measure.direction else "Not yet set"
-
-
-def unit_text(measure):
-    return measure.unit_label or measure.get_unit_display().lower()
-
-
-def reading_of(value):
-    return Reading(Decimal(value.value), value.period_label, value.period_end, value.is_illustrative)
-
-
-@dataclass(frozen=True)
-class ValueRow:
-    """A Kirklees-wide value with the status it gave the measure at the time."""
-
-    value: ReportedValue
-    reading: Reading
-    status: Assessment
-    value_text: str
-
-
-def kirklees_series(measure, values):
-    """The Kirklees-wide final values, oldest first, each assessed against the one before it."""
-    rows, previous = [], None
-    for value in values:
-        reading = reading_of(value)
-        status = measure.assess(reading, previous)
-        rows.append(ValueRow(value, reading, status, measure.format_value(value.value)))
-        previous = reading
-    return rows
-
-
 # ---- the tidy values ---------------------------------------------------------------------------------
 
 
 def _status_labels():
-    return ", ".join(str(label) for label in Status.labels)
+    return ", ".join(str(label) for label in MeasureStatus.labels)
 
 
 # (column, what it holds): the header of every values CSV, and its description on the open data page.
@@ -97,30 +59,6 @@ VALUE_COLUMNS = [
 ]
 VALUE_CSV_HEADER = [name for name, _ in VALUE_COLUMNS]
 
-# Current plan first; then each measure in the plan's order, oldest period first, Kirklees before its localities.
-ROW_ORDER = (
-    "-measure__priority__edition__start_year",
-    "measure__priority__number",
-    "measure__number",
-    "measure__code",
-    "period_start",
-    "period_end",
-    F("locality__order").asc(nulls_first=True),
-    "locality__name",
-)
-
-
-def published_values(*, include_provisional=False):
-    """The values residents may see: final values of public measures (never drafts, never provisional).
-
-    A locality's value counts only while its measure is reported by locality, as on the measure's page.
-    Provisional values are added only when asked for, for officers who are signed in.
-    """
-    values = ReportedValue.objects.filter(measure__in=Measure.objects.public()).filter(
-        Q(locality__isnull=True) | Q(measure__reported_by_locality=True)
-    )
-    return values if include_provisional else values.filter(status=ReportedValue.Status.FINAL)
-
 
 def statuses_at_the_time(values):
     """{value id: status label} for the Kirklees-wide values among `values`, in one query.
@@ -131,14 +69,15 @@ def statuses_at_the_time(values):
     measures = {value.measure_id: value.measure for value in values if value.locality_id is None}
     series = defaultdict(list)
     if measures:
-        everything = published_values().filter(locality__isnull=True, measure_id__in=measures)
+        everything = ReportedValue.objects.published().kirklees_wide().filter(measure_id__in=measures)
         for value in everything.order_by("measure_id", "period_start", "period_end"):
             series[value.measure_id].append(value)
-    return {
-        row.value.pk: row.status.label
-        for measure_id, values_of_measure in series.items()
-        for row in kirklees_series(measures[measure_id], values_of_measure)
-    }
+    status_of = {}
+    for measure_id, values_of_measure in series.items():
+        readings = [value.reading for value in values_of_measure]
+        for value, (_, status) in zip(values_of_measure, rules.series(measures[measure_id], readings), strict=True):
+            status_of[value.pk] = status.label
+    return status_of
 
 
 def value_row(value, status):
@@ -154,11 +93,11 @@ def value_row(value, status):
         KIRKLEES_GSS_CODE if kirklees_wide else "",
         "" if kirklees_wide else value.locality.name,
         value.value,
-        unit_text(measure),
+        measure.unit_text,
         measure.baseline_value,
         measure.baseline_period,
         measure.target_text,
-        direction_text(measure),
+        measure.direction_text,
         status,
         measure.data_source,
         value.is_illustrative,
@@ -168,6 +107,6 @@ def value_row(value, status):
 
 def value_rows(values):
     """The CSV rows of `values` (published values, filtered as wanted), in order: two queries in all."""
-    values = list(values.select_related("measure__priority", "locality").order_by(*ROW_ORDER))
+    values = list(values.select_related("measure__priority", "locality").in_row_order())
     status_of = statuses_at_the_time(values)
     return [value_row(value, status_of.get(value.pk, "")) for value in values]

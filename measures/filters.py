@@ -3,18 +3,18 @@
 `MeasureFilter` serves the scrutiny status page, its CSV and the API's measures; `ReportedValueFilter`
 serves the all-measures CSV and the API's values.
 
-Give it measures annotated by `Measure.objects.with_latest_value()`: the status filter needs the
+Give it measures annotated by `Measure.objects.with_latest()`: the status filter needs the
 latest values to compute each measure's status in Python.
 """
 
 import django_filters
-from django.db.models import OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import IsoDateFilter
 from core.forms import GovukFilterForm, choice_errors
-from measures.models import Direction, Measure, ReportedValue, Status
+from measures.models import Measure, ReportedValue
+from measures.status import Direction, MeasureStatus
 from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
 
 CURRENT = {"edition__status": PublicationStatus.PUBLISHED}
@@ -35,18 +35,6 @@ def current_lead_partners(request=None):
 
 def all_localities(request=None):
     return Locality.objects.order_by("order", "name")
-
-
-def with_latest_locality_value(queryset, locality):
-    """Annotate each measure with the latest final value reported for one locality (locality_value, ...)."""
-    values = ReportedValue.objects.filter(
-        measure=OuterRef("pk"), locality=locality, status=ReportedValue.Status.FINAL
-    ).order_by("-period_end", "-period_start")[:1]
-    return queryset.annotate(
-        locality_value=Subquery(values.values("value")),
-        locality_period_label=Subquery(values.values("period_label")),
-        locality_is_illustrative=Subquery(values.values("is_illustrative")),
-    )
 
 
 class MeasureFilterForm(GovukFilterForm):
@@ -85,7 +73,7 @@ class MeasureFilter(django_filters.FilterSet):
         error_messages=choice_errors("direction"),
     )
     status = django_filters.ChoiceFilter(
-        choices=Status.choices,
+        choices=MeasureStatus.choices,
         method="filter_status",
         label="Status",
         empty_label="All statuses",
@@ -104,12 +92,12 @@ class MeasureFilter(django_filters.FilterSet):
         The status stays Kirklees-wide: the plan sets baselines and targets for Kirklees as a whole,
         and a locality's figure measured against them would look falsely on track.
         """
-        return with_latest_locality_value(queryset.filter(reported_by_locality=True), locality)
+        return queryset.filter(reported_by_locality=True).with_latest_for_locality(locality)
 
     def filter_status(self, queryset, name, status):
         """Status is computed in Python from the annotated latest values: one query, whatever the count."""
-        if "latest_value" not in queryset.query.annotations:
-            queryset = queryset.with_latest_value()
+        if "latest_json" not in queryset.query.annotations:
+            queryset = queryset.with_latest()
         matching = [measure.pk for measure in queryset if measure.status.code == status]
         return queryset.filter(pk__in=matching)
 

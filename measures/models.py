@@ -1,4 +1,8 @@
-"""Key performance measures, their targets, the values reported against them, and their status."""
+"""Key performance measures, their targets, the values reported against them, and their status.
+
+Which reported values the public sees is `ReportedValue.objects.published()`; how a status is
+judged is `measures/status.py`.
+"""
 
 import re
 from dataclasses import dataclass
@@ -7,66 +11,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import CharField, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
+from django.utils.dateparse import parse_date
 from simple_history.models import HistoricalRecords
 
+from measures import status as rules
+from measures.status import Direction, Reading, TargetKind
 from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
 
 AMOUNT = {"max_digits": 12, "decimal_places": 3}
-
-
-class Direction(models.TextChoices):
-    LOWER = "lower", "Lower is better"
-    HIGHER = "higher", "Higher is better"
-
-
-class TargetKind(models.TextChoices):
-    BELOW_BASELINE = "below_baseline", "Below the baseline"
-    ABOVE_BASELINE = "above_baseline", "Above the baseline"
-    BELOW_THRESHOLD = "below_threshold", "Below a fixed threshold"
-    ABOVE_THRESHOLD = "above_threshold", "Above a fixed threshold"
-    CHANGE_PER_YEAR = "change_per_year", "A change per year from the baseline"
-    SET_ELSEWHERE = "set_elsewhere", "Set by another plan"
-    NOT_SET = "not_set", "Not yet set"
-
-
-class Status(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    WITHIN_TOLERANCE = "within_tolerance", "Within tolerance"
-    OFF_TRACK = "off_track", "Off track"
-    NO_DATA = "no_data", "No data yet"
-    TARGET_NOT_SET = "target_not_set", "Target not set"
-
-
-class Trend(models.TextChoices):
-    IMPROVING = "improving", "Improving"
-    WORSENING = "worsening", "Getting worse"
-    NO_CHANGE = "no_change", "No change"
-    NOT_ENOUGH_DATA = "not_enough_data", "Not enough data"
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A value for a period, as the status rules need it."""
-
-    value: Decimal
-    period_label: str
-    period_end: date | None = None
-    is_illustrative: bool = False
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """A computed status or direction of travel, with the one-line explanation shown to users."""
-
-    code: str
-    label: str
-    explanation: str
-
-
-def lower_first(text):
-    return text[:1].lower() + text[1:]
 
 
 def financial_year_label(start_year):
@@ -98,26 +53,53 @@ def period_end_for_label(label):
     return date(year + 1, 3, 31) if match.group(2) else date(year, 12, 31)
 
 
+def _reading_json(values):
+    """One reading of `values` as a JSON object: value (as text, to keep every digit), period, end, illustrative."""
+    return values.values(
+        json=JSONObject(
+            value=Cast("value", CharField()),
+            period_label="period_label",
+            period_end="period_end",
+            is_illustrative="is_illustrative",
+        )
+    )
+
+
+def _reading_from_json(data):
+    if data is None:
+        return None
+    end = data["period_end"]
+    return Reading(
+        value=Decimal(data["value"]),
+        period_label=data["period_label"],
+        period_end=parse_date(end) if isinstance(end, str) else end,
+        is_illustrative=bool(data["is_illustrative"]),
+    )
+
+
 class MeasureQuerySet(models.QuerySet):
     def public(self):
+        """Measures residents may see: those of published or archived editions, never a draft's."""
         return self.exclude(priority__edition__status=PublicationStatus.DRAFT)
 
-    def with_latest_value(self, *, include_provisional=False):
-        """Annotate each measure with its latest and previous Kirklees-wide values.
+    def with_latest(self, *, values=None):
+        """Annotate each measure with its latest and previous Kirklees-wide readings, in the same query.
 
         The status and direction of travel are computed from these, so a list of measures costs
-        one query however long it is. Provisional values are left out unless asked for: they are
-        not shown publicly and a status must not rest on them.
+        one query however long it is. `values` are the reported values to read them from: the
+        published ones (final, never provisional) unless an officer's view asks for others.
         """
-        values = ReportedValue.objects.filter(measure=OuterRef("pk"), locality__isnull=True)
-        if not include_provisional:
-            values = values.filter(status=ReportedValue.Status.FINAL)
-        values = values.order_by("-period_end", "-period_start")
-        annotations = {}
-        for prefix, rows in (("latest", values[:1]), ("previous", values[1:2])):
-            for field in ("value", "period_label", "period_end", "is_illustrative"):
-                annotations[f"{prefix}_{field}"] = Subquery(rows.values(field))
-        return self.annotate(**annotations)
+        values = ReportedValue.objects.published() if values is None else values
+        readings = values.kirklees_wide().filter(measure=OuterRef("pk")).newest_first()
+        return self.annotate(
+            latest_json=Subquery(_reading_json(readings)[:1]),
+            previous_json=Subquery(_reading_json(readings)[1:2]),
+        )
+
+    def with_latest_for_locality(self, locality):
+        """Annotate each measure with the latest published reading for one locality."""
+        readings = ReportedValue.objects.published().for_locality(locality).filter(measure=OuterRef("pk"))
+        return self.annotate(locality_json=Subquery(_reading_json(readings.newest_first())[:1]))
 
 
 class Measure(models.Model):
@@ -273,7 +255,7 @@ class Measure(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # ---- presentation of numbers --------------------------------------------------------------
+    # ---- how its figures read: the one formatter of a value and of a reading ---------------------
 
     def format_value(self, value):
         """A value as people read it: 4,404 or 47.9%."""
@@ -287,6 +269,16 @@ class Measure(models.Model):
         text = f"{Decimal(value):,.{self.decimal_places}f}"
         return f"{text} percentage points" if self.unit == self.Unit.PERCENT else text
 
+    def show(self, reading):
+        """A reading as the pages, charts and admin show it, or None where there is none."""
+        if reading is None:
+            return None
+        return ShownReading(self.format_value(reading.value), reading.period_label, reading.is_illustrative)
+
+    def format_reading(self, reading):
+        """A reading in a sentence: '4,612 in 2023/24 (illustrative)'."""
+        return self.show(reading).text
+
     @property
     def baseline_text(self):
         if self.baseline_value is None:
@@ -296,186 +288,35 @@ class Measure(models.Model):
     @property
     def target_text(self):
         """The target in words, as the plan sets it."""
-        kind = self.target_kind
-        lower = self.direction == Direction.LOWER
-        if kind in (TargetKind.BELOW_BASELINE, TargetKind.ABOVE_BASELINE):
-            side = "below" if kind == TargetKind.BELOW_BASELINE else "above"
-            if self.baseline_value is None:
-                return f"{side.capitalize()} the baseline (baseline not yet recorded)"
-            return f"{side.capitalize()} {self.format_value(self.baseline_value)} ({self.baseline_period} baseline)"
-        if kind in (TargetKind.BELOW_THRESHOLD, TargetKind.ABOVE_THRESHOLD):
-            side = "Below" if kind == TargetKind.BELOW_THRESHOLD else "Above"
-            return f"{side} {self.format_value(self.target_value)}"
-        if kind == TargetKind.CHANGE_PER_YEAR:
-            change = "A fall" if lower else "A rise"
-            return f"{change} of {self.format_amount(self.target_value)} a year"
-        if kind == TargetKind.SET_ELSEWHERE:
-            if self.target_value is None:
-                return f"Set by the {self.target_set_by}"
-            side = "At most" if lower else "At least"
-            return f"{side} {self.format_value(self.target_value)}, set by the {self.target_set_by}"
-        return "To be confirmed"
+        return rules.rule_for(self).in_words(self)
 
-    # ---- status rules ---------------------------------------------------------------------------
+    @property
+    def direction_text(self):
+        return Direction(self.direction).label if self.direction else "Not yet set"
+
+    @property
+    def unit_text(self):
+        """What a figure counts: its unit label, or the unit's name (percentage, number, rate)."""
+        return self.unit_label or self.get_unit_display().lower()
+
+    # ---- status: judged by measures/status.py from the annotated readings ------------------------
 
     @property
     def target_is_set(self):
-        kind = self.target_kind
-        if kind == TargetKind.NOT_SET:
-            return False
-        if kind in (TargetKind.BELOW_BASELINE, TargetKind.ABOVE_BASELINE):
-            return self.baseline_value is not None
-        return self.target_value is not None
-
-    def target_for(self, reading, previous=None):
-        """The figure the reading must beat, or None when the target cannot yet be applied."""
-        kind = self.target_kind
-        if kind in (TargetKind.BELOW_BASELINE, TargetKind.ABOVE_BASELINE):
-            return self.baseline_value
-        if kind in (TargetKind.BELOW_THRESHOLD, TargetKind.ABOVE_THRESHOLD):
-            return self.target_value
-        if kind == TargetKind.SET_ELSEWHERE:
-            return self.target_value
-        if kind == TargetKind.CHANGE_PER_YEAR:
-            if self.target_value is None:
-                return None
-            if self.baseline_value is not None and self.baseline_period_end and reading.period_end:
-                start_value, start_end = self.baseline_value, self.baseline_period_end
-            elif previous is not None and previous.period_end and reading.period_end:
-                start_value, start_end = previous.value, previous.period_end
-            else:
-                return None
-            years = max(1, round((reading.period_end - start_end).days / 365.25))
-            step = self.target_value * years
-            return start_value - step if self.direction == Direction.LOWER else start_value + step
-        return None
-
-    def _target_words(self, target, previous):
-        """The target as applied to one reading, for the explanation."""
-        kind = self.target_kind
-        if kind in (TargetKind.BELOW_BASELINE, TargetKind.ABOVE_BASELINE):
-            side = "below" if kind == TargetKind.BELOW_BASELINE else "above"
-            return f"{side} {self.format_value(target)} ({self.baseline_period} baseline)"
-        if kind in (TargetKind.BELOW_THRESHOLD, TargetKind.ABOVE_THRESHOLD):
-            side = "below" if kind == TargetKind.BELOW_THRESHOLD else "above"
-            return f"{side} {self.format_value(target)}"
-        side = "at most" if self.direction == Direction.LOWER else "at least"
-        if kind == TargetKind.CHANGE_PER_YEAR:
-            change = "fewer" if self.direction == Direction.LOWER else "more"
-            if self.baseline_value is not None and self.baseline_period_end:
-                since = f"the {self.baseline_period} baseline of {self.format_value(self.baseline_value)}"
-            else:
-                since = f"{previous.period_label}'s {self.format_value(previous.value)}"
-            amount = self.format_amount(self.target_value)
-            return f"{side} {self.format_value(target)} ({amount} {change} a year than {since})"
-        return f"{side} {self.format_value(target)} (set by the {self.target_set_by})"
-
-    def _meets(self, value, target):
-        strict = self.target_kind in (
-            TargetKind.BELOW_BASELINE,
-            TargetKind.ABOVE_BASELINE,
-            TargetKind.BELOW_THRESHOLD,
-            TargetKind.ABOVE_THRESHOLD,
-        )
-        if self.direction == Direction.LOWER:
-            return value < target if strict else value <= target
-        return value > target if strict else value >= target
-
-    def _why_target_not_set(self):
-        kind = self.target_kind
-        if kind == TargetKind.SET_ELSEWHERE:
-            return f"the target is to mirror the {self.target_set_by}, and that figure has not been recorded here yet"
-        if kind in (TargetKind.BELOW_BASELINE, TargetKind.ABOVE_BASELINE):
-            change = "a reduction on" if kind == TargetKind.BELOW_BASELINE else "an increase on"
-            return f"the target is {change} the baseline, and no baseline has been recorded yet"
-        return "the target is still to be confirmed"
+        return rules.target_is_set(self)
 
     def assess(self, latest, previous=None):
-        """Status of the measure given its latest reading (and the one before, if any).
+        """Status of the measure given its latest reading (and the one before, if any). Runs no query."""
+        return rules.assess(self, latest, previous)
 
-        Takes the readings as arguments and runs no query, so a list of measures annotated by
-        `Measure.objects.with_latest_value()` is assessed in memory.
-        """
-        if not self.target_is_set:
-            explanation = f"Target not set: {self._why_target_not_set()}"
-            if latest is not None:
-                explanation += f"; the latest value is {self.format_value(latest.value)} in {latest.period_label}"
-            return Assessment(Status.TARGET_NOT_SET, Status.TARGET_NOT_SET.label, explanation)
-        if latest is None:
-            if self.baseline_value is not None:
-                since = f"since the {self.baseline_period} baseline of {self.format_value(self.baseline_value)}"
-            else:
-                since = f"against the target of {lower_first(self.target_text)}"
-            return Assessment(Status.NO_DATA, Status.NO_DATA.label, f"No data yet: no value has been reported {since}")
-        direction = Direction(self.direction).label.lower()
-        target = self.target_for(latest, previous)
-        if target is None:  # a change per year with nothing to measure it from
-            return Assessment(
-                Status.NO_DATA,
-                Status.NO_DATA.label,
-                f"Not enough data yet: the target is {lower_first(self.target_text)}, "
-                f"and there is no baseline or earlier value to measure {latest.period_label}'s "
-                f"{self.format_value(latest.value)} against",
-            )
-        value = latest.value
-        relation = "equal to" if value == target else ("below" if value < target else "above")
-        reading = f"{self.format_value(value)} in {latest.period_label}"
-        if latest.is_illustrative:
-            reading += " (illustrative)"
-        body = f"{reading} is {relation} the target of {self._target_words(target, previous)}"
-        if self._meets(value, target):
-            status = Status.ON_TRACK
-        elif self.tolerance is not None and abs(value - target) <= self.tolerance:
-            status = Status.WITHIN_TOLERANCE
-            body += f", within the tolerance of {self.format_amount(self.tolerance)}"
-        else:
-            status = Status.OFF_TRACK
-        return Assessment(status, status.label, f"{status.label}: {body}; {direction}")
-
-    def travel(self, latest, previous):
-        """Direction of travel from the previous period (or the baseline) to the latest one."""
-        if (
-            latest is not None
-            and previous is None
-            and self.baseline_value is not None
-            and self.baseline_period != latest.period_label
-        ):
-            previous = Reading(self.baseline_value, f"the {self.baseline_period} baseline")
-        if latest is None or previous is None or not self.direction:
-            return Assessment(Trend.NOT_ENOUGH_DATA, Trend.NOT_ENOUGH_DATA.label, "Not enough data to show a trend")
-        label = previous.period_label
-        if latest.value == previous.value:
-            return Assessment(
-                Trend.NO_CHANGE, Trend.NO_CHANGE.label, f"No change: {self.format_value(latest.value)}, as in {label}"
-            )
-        went_down = latest.value < previous.value
-        better = went_down == (self.direction == Direction.LOWER)
-        trend = Trend.IMPROVING if better else Trend.WORSENING
-        way = "down" if went_down else "up"
-        return Assessment(
-            trend,
-            trend.label,
-            f"{trend.label}: {way} from {self.format_value(previous.value)} in {label} "
-            f"to {self.format_value(latest.value)} in {latest.period_label}",
-        )
-
-    # ---- the annotated readings ---------------------------------------------------------------
-
-    def _annotated_reading(self, prefix):
+    def _annotated_reading(self, name):
         try:
-            value = getattr(self, f"{prefix}_value")
+            data = getattr(self, f"{name}_json")
         except AttributeError:
             raise AttributeError(
-                "Status needs the latest values: load measures with Measure.objects.with_latest_value()."
+                "Status needs the latest values: load measures with Measure.objects.with_latest()."
             ) from None
-        if value is None:
-            return None
-        return Reading(
-            value=Decimal(value),
-            period_label=getattr(self, f"{prefix}_period_label"),
-            period_end=getattr(self, f"{prefix}_period_end"),
-            is_illustrative=bool(getattr(self, f"{prefix}_is_illustrative")),
-        )
+        return _reading_from_json(data)
 
     @property
     def latest_reading(self):
@@ -486,21 +327,83 @@ class Measure(models.Model):
         return self._annotated_reading("previous")
 
     @property
+    def locality_reading(self):
+        """The latest reading for the locality asked for in `with_latest_for_locality()`."""
+        return self._annotated_reading("locality")
+
+    @property
     def latest_text(self):
         """The latest final value as a reader sees it: '4,612 in 2023/24 (illustrative)', or 'No data yet'."""
         reading = self.latest_reading
-        if reading is None:
-            return "No data yet"
-        illustrative = " (illustrative)" if reading.is_illustrative else ""
-        return f"{self.format_value(reading.value)} in {reading.period_label}{illustrative}"
+        return "No data yet" if reading is None else self.format_reading(reading)
 
     @property
     def status(self):
-        return self.assess(self.latest_reading, self.previous_reading)
+        return rules.assess(self, self.latest_reading, self.previous_reading)
 
     @property
-    def direction_of_travel(self):
-        return self.travel(self.latest_reading, self.previous_reading)
+    def travel(self):
+        """The direction of travel, from the reading before (or the baseline) to the latest."""
+        return rules.travel(self, self.latest_reading, self.previous_reading)
+
+
+@dataclass(frozen=True)
+class ShownReading:
+    """A reading as people read it: the value in the measure's unit, its period, and whether it is sample data."""
+
+    value: str
+    period: str
+    is_illustrative: bool
+
+    @property
+    def text(self):
+        return f"{self.value} in {self.period}{' (illustrative)' if self.is_illustrative else ''}"
+
+
+class ReportedValueQuerySet(models.QuerySet):
+    """Which reported values are shown, and in which order: the one answer to "which values does the public see"."""
+
+    def published(self, *, include_provisional=False):
+        """The values residents may see: final values of public measures (never a draft's, never provisional).
+
+        A locality's value counts only while its measure is reported by locality, as on the measure's
+        page. Provisional values are added only when asked for, for officers who are signed in.
+        """
+        values = self.filter(measure__in=Measure.objects.public()).filter(
+            Q(locality__isnull=True) | Q(measure__reported_by_locality=True)
+        )
+        return values if include_provisional else values.final()
+
+    def final(self):
+        return self.filter(status=ReportedValue.Status.FINAL)
+
+    def kirklees_wide(self):
+        return self.filter(locality__isnull=True)
+
+    def for_locality(self, locality):
+        return self.filter(locality=locality)
+
+    def newest_first(self):
+        return self.order_by("-period_end", "-period_start")
+
+    def oldest_first(self):
+        """Oldest period first, Kirklees before its localities, the localities in their order."""
+        return self.order_by("period_start", "period_end", F("locality__order").asc(nulls_first=True), "locality__name")
+
+    def in_row_order(self):
+        """As the downloads and the API list them: current plan first, then each measure in the plan's order,
+        oldest period first, Kirklees before its localities."""
+        return self.order_by(
+            "-measure__priority__edition__start_year",
+            "measure__priority__number",
+            "measure__number",
+            "measure__code",
+            "period_start",
+            "period_end",
+            F("locality__order").asc(nulls_first=True),
+            "locality__name",
+            "pk",
+        )
 
 
 class ReportedValue(models.Model):
@@ -540,6 +443,8 @@ class ReportedValue(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    objects = ReportedValueQuerySet.as_manager()
+
     class Meta:
         ordering = ["measure", "-period_end", "locality"]
         constraints = [
@@ -574,6 +479,11 @@ class ReportedValue(models.Model):
 
     def get_absolute_url(self):
         return self.measure.get_absolute_url()
+
+    @property
+    def reading(self):
+        """The value as the status rules and the formatter read it."""
+        return Reading(self.value, self.period_label, self.period_end, self.is_illustrative)
 
     def deletion_refusal(self):
         """A final value counts towards the public status: it is corrected, not deleted."""

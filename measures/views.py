@@ -1,13 +1,12 @@
 """The public measure pages: the status table for scrutiny, each measure's page, and the CSV downloads.
 
 Only what residents may see: measures of published or archived editions (never drafts), and only
-final values (never provisional ones). Each page costs a fixed number of queries: statuses come
-from `Measure.objects.with_latest_value()` and are computed in Python.
+the values `ReportedValue.objects.published()` gives (never provisional ones). Each page costs a
+fixed number of queries: statuses come from `Measure.objects.with_latest()` and are computed in
+Python by measures/status.py.
 """
 
-from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
@@ -17,17 +16,12 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from core.downloads import csv_response, filter_errors_response
+from measures import status as rules
 from measures.charts import line_chart
-from measures.csv_export import (
-    VALUE_CSV_HEADER,
-    direction_text,
-    kirklees_series,
-    published_values,
-    unit_text,
-    value_rows,
-)
+from measures.csv_export import VALUE_CSV_HEADER, value_rows
 from measures.filters import MeasureFilter, ReportedValueFilter
-from measures.models import Assessment, Measure, Reading, ReportedValue, Status
+from measures.models import Measure, ReportedValue
+from measures.status import Assessment, Reading, StatusSummary
 from priorities.models import Locality, PlanEdition
 
 # ---- the status page ------------------------------------------------------------------------------
@@ -45,32 +39,20 @@ class StatusRow:
 
     @classmethod
     def of(cls, measure, *, locality=None):
-        locality_latest = None
-        if locality is not None and getattr(measure, "locality_value", None) is not None:
-            locality_latest = Reading(
-                Decimal(measure.locality_value),
-                measure.locality_period_label,
-                is_illustrative=bool(measure.locality_is_illustrative),
-            )
-        return cls(measure, measure.status, measure.direction_of_travel, measure.latest_reading, locality_latest)
+        locality_latest = measure.locality_reading if locality is not None else None
+        return cls(measure, measure.status, measure.travel, measure.latest_reading, locality_latest)
 
     @property
     def is_illustrative(self):
         return any(reading is not None and reading.is_illustrative for reading in (self.latest, self.locality_latest))
 
-    def _shown(self, reading):
-        if reading is None:
-            return None
-        value = self.measure.format_value(reading.value)
-        return {"value": value, "period": reading.period_label, "is_illustrative": reading.is_illustrative}
-
     @property
     def latest_shown(self):
-        return self._shown(self.latest)
+        return self.measure.show(self.latest)
 
     @property
     def locality_shown(self):
-        return self._shown(self.locality_latest)
+        return self.measure.show(self.locality_latest)
 
 
 class MeasureStatusView(FilterView):
@@ -91,7 +73,7 @@ class MeasureStatusView(FilterView):
             return Measure.objects.none()
         return (
             Measure.objects.filter(priority__edition=self.edition)
-            .with_latest_value()
+            .with_latest()
             .select_related("priority", "lead_partner")
             .order_by("priority__number", "number")
         )
@@ -123,7 +105,7 @@ class MeasureStatusView(FilterView):
             if not groups or groups[-1]["priority"] != row.measure.priority:
                 groups.append({"priority": row.measure.priority, "rows": []})
             groups[-1]["rows"].append(row)
-        counts = Counter(row.status.code for row in rows)
+        summary = StatusSummary.of(row.measure for row in rows)
         query = self.filter_query()
         context.update(
             edition=self.edition,
@@ -132,10 +114,7 @@ class MeasureStatusView(FilterView):
             locality=self.locality if self.filters_valid else None,
             groups=groups,
             row_count=len(rows),
-            status_counts=[
-                {"status": Assessment(status.value, status.label, ""), "count": counts.get(status.value, 0)}
-                for status in Status
-            ],
+            status_counts=summary.counts,
             any_illustrative=any(row.is_illustrative for row in rows),
             csv_url=reverse("measures:status-csv") + (f"?{query}" if query else ""),
             breadcrumbs=[("Home", reverse("home")), ("Measure status", None)],
@@ -186,7 +165,7 @@ class MeasureStatusCSVView(MeasureStatusView):
                     row.status.label,
                     row.travel.label,
                     measure.lead_partner.name if measure.lead_partner else "",
-                    unit_text(measure),
+                    measure.unit_text,
                     row.is_illustrative,
                 ]
                 if locality is not None:
@@ -200,13 +179,22 @@ class MeasureStatusCSVView(MeasureStatusView):
 # ---- a measure's page --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SeriesRow:
+    """A Kirklees-wide value in the measure's table, with the status it gave the measure then."""
+
+    value: ReportedValue
+    status: Assessment
+    value_text: str
+
+
 def locality_table(measure, values, localities):
     """Values by locality: a row per period, a cell per locality (None where nothing was reported)."""
     by_period = {}
     for value in values:
         key = (value.period_start, value.period_end)
         row = by_period.setdefault(key, {"period": value.period_label, "kirklees": None, "cells": {}})
-        cell = {"text": measure.format_value(value.value), "is_illustrative": value.is_illustrative}
+        cell = measure.show(value.reading)
         if value.locality_id is None:
             row["kirklees"] = cell
         else:
@@ -228,28 +216,25 @@ class MeasureDetailView(DetailView):
 
     def get_queryset(self):
         # Measures of published and archived editions; a draft edition's measures are not found (404).
-        return Measure.objects.public().with_latest_value().select_related("priority__edition", "lead_partner")
+        return Measure.objects.public().with_latest().select_related("priority__edition", "lead_partner")
 
-    def final_values(self):
-        """Final values only, oldest first, Kirklees before its localities (in Python: databases put NULLs apart)."""
-        values = ReportedValue.objects.filter(measure=self.object, status=ReportedValue.Status.FINAL)
-        if not self.object.reported_by_locality:
-            values = values.filter(locality__isnull=True)
-        return sorted(
-            values.select_related("locality"),
-            key=lambda value: (
-                value.period_start,
-                value.period_end,
-                value.locality is not None,
-                (value.locality.order, value.locality.name) if value.locality else (),
-            ),
+    def published_values(self):
+        """The measure's published values, oldest first, Kirklees before its localities."""
+        return list(
+            ReportedValue.objects.published().filter(measure=self.object).select_related("locality").oldest_first()
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         measure = self.object
-        values = self.final_values()
-        series = kirklees_series(measure, [value for value in values if value.locality_id is None])
+        values = self.published_values()
+        kirklees = [value for value in values if value.locality_id is None]
+        series = [
+            SeriesRow(value, status, measure.show(reading).value)
+            for value, (reading, status) in zip(
+                kirklees, rules.series(measure, [value.reading for value in kirklees]), strict=True
+            )
+        ]
         localities = list(Locality.objects.order_by("order", "name")) if measure.reported_by_locality else []
         by_locality = locality_table(measure, values, localities) if localities else []
         edition = measure.priority.edition
@@ -260,10 +245,10 @@ class MeasureDetailView(DetailView):
             edition=edition,
             is_current=edition.is_current,
             status=measure.status,
-            travel=measure.direction_of_travel,
-            direction=direction_text(measure),
+            travel=measure.travel,
+            direction=measure.direction_text,
             series=series,
-            chart=line_chart(measure, [row.reading for row in series]),
+            chart=line_chart(measure, [value.reading for value in kirklees]),
             localities=localities,
             by_locality=by_locality,
             any_illustrative=any(value.is_illustrative for value in values),
@@ -284,7 +269,7 @@ class MeasureValuesCSVView(View):
 
     def get(self, request, code):
         measure = get_object_or_404(Measure.objects.public(), code=code)  # a draft's measure is not found
-        rows = value_rows(published_values().filter(measure=measure))
+        rows = value_rows(ReportedValue.objects.published().filter(measure=measure))
         return csv_response(f"{measure.code.lower()}-values.csv", VALUE_CSV_HEADER, rows)
 
 
@@ -292,7 +277,7 @@ class ValuesCSVView(View):
     """Every public measure's final values as tidy open data, filtered with the API's parameters."""
 
     def get(self, request):
-        filterset = ReportedValueFilter(request.GET, queryset=published_values(), request=request)
+        filterset = ReportedValueFilter(request.GET, queryset=ReportedValue.objects.published(), request=request)
         if not filterset.is_valid():
             return filter_errors_response(filterset)
         return csv_response("kcp-measure-values.csv", VALUE_CSV_HEADER, value_rows(filterset.qs))

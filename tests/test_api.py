@@ -126,7 +126,7 @@ def test_a_priority_carries_its_themes_and_sub_themes(client):
 
 def test_a_measure_gives_its_target_status_and_latest_value_as_its_page_does(client):
     record = get(client, "measures/KPM-1.1/").json()
-    measure = Measure.objects.with_latest_value().get(code="KPM-1.1")
+    measure = Measure.objects.with_latest().get(code="KPM-1.1")
     assert record["title"] == measure.title
     assert record["baseline_value"] == "4404"
     assert record["target"] == measure.target_text
@@ -136,7 +136,7 @@ def test_a_measure_gives_its_target_status_and_latest_value_as_its_page_does(cli
         "explanation": measure.status.explanation,
     }
     assert record["status"]["explanation"].startswith(f"{measure.status.label}: ")
-    assert record["direction_of_travel"]["label"] == measure.direction_of_travel.label
+    assert record["direction_of_travel"]["label"] == measure.travel.label
     latest = measure.latest_reading
     assert record["latest_value"] == {
         "value": format(latest.value.normalize(), "f"),

@@ -44,7 +44,7 @@ def test_measure_list_shows_status_trend_and_latest_final_value(officer_client):
     content = response.content.decode()
     assert "On track" in content
     assert "Improving" in content
-    assert "4,000 (2022/23)" in content
+    assert "4,000 in 2022/23" in content
     assert "No data yet" in content
     assert "Below 4,404 (2021/22 baseline)" in content
 

@@ -7,7 +7,8 @@ import pytest
 from django.template.loader import render_to_string
 
 from measures.charts import LABEL_GAP, MAX_PERIOD_LABELS, line_chart, nice_step, value_axis
-from measures.models import Direction, Measure, Reading, TargetKind
+from measures.models import Measure
+from measures.status import Direction, Reading, TargetKind
 
 D = Decimal
 BASELINE = D(4404)

@@ -7,9 +7,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
-from measures.models import Measure, ReportedValue, Status, period_label_for
+from measures.models import Measure, ReportedValue, period_label_for
+from measures.status import MeasureStatus
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
-from priorities.tests.factories import LocalityFactory
+from priorities.tests.factories import LocalityFactory, PublishedEditionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +23,16 @@ def add_value(measure, year, value, **fields):
 
 
 def annotated(measure, **options):
-    return Measure.objects.with_latest_value(**options).get(pk=measure.pk)
+    return Measure.objects.with_latest(**options).get(pk=measure.pk)
+
+
+def public_measure(**fields):
+    """A measure of the published edition: the public sees its final values."""
+    return MeasureFactory(priority__edition=PublishedEditionFactory(), **fields)
 
 
 def test_status_uses_the_latest_final_kirklees_wide_value():
-    measure = MeasureFactory(reported_by_locality=True)  # below 4,404, lower is better
+    measure = public_measure(reported_by_locality=True)  # below 4,404, lower is better
     add_value(measure, 2022, 4500)
     add_value(measure, 2023, 4100)
     add_value(measure, 2024, 4900, status=ReportedValue.Status.PROVISIONAL)
@@ -35,38 +41,46 @@ def test_status_uses_the_latest_final_kirklees_wide_value():
     m = annotated(measure)
     assert m.latest_reading.value == Decimal(4100)
     assert m.latest_reading.period_label == "2023/24"
-    assert m.status.code == Status.ON_TRACK
+    assert m.status.code == MeasureStatus.ON_TRACK
     assert m.status.explanation.startswith("On track: 4,100 in 2023/24 is below the target of below 4,404")
-    assert m.direction_of_travel.explanation == "Improving: down from 4,500 in 2022/23 to 4,100 in 2023/24"
+    assert m.travel.explanation == "Improving: down from 4,500 in 2022/23 to 4,100 in 2023/24"
 
 
 def test_provisional_values_count_only_when_asked_for():
-    measure = MeasureFactory()
+    measure = public_measure()
     add_value(measure, 2023, 4100)
     add_value(measure, 2024, 4900, status=ReportedValue.Status.PROVISIONAL)
 
-    assert annotated(measure).status.code == Status.ON_TRACK
-    with_provisional = annotated(measure, include_provisional=True)
-    assert with_provisional.status.code == Status.OFF_TRACK
+    assert annotated(measure).status.code == MeasureStatus.ON_TRACK
+    with_provisional = annotated(measure, values=ReportedValue.objects.all())
+    assert with_provisional.status.code == MeasureStatus.OFF_TRACK
     assert "4,900 in 2024/25" in with_provisional.status.explanation
+
+
+def test_a_draft_editions_values_are_not_published_but_officers_see_its_status():
+    measure = MeasureFactory()  # of a draft edition
+    add_value(measure, 2023, 4100)
+
+    assert annotated(measure).status.code == MeasureStatus.NO_DATA
+    assert annotated(measure, values=ReportedValue.objects.final()).status.code == MeasureStatus.ON_TRACK
 
 
 def test_a_measure_with_no_values_has_no_data_yet():
     m = annotated(MeasureFactory())
     assert m.latest_reading is None
-    assert m.status.code == Status.NO_DATA
+    assert m.status.code == MeasureStatus.NO_DATA
 
 
 def test_status_without_the_annotation_says_how_to_get_it():
     measure = MeasureFactory()
-    with pytest.raises(AttributeError, match="with_latest_value"):
+    with pytest.raises(AttributeError, match="with_latest"):
         _ = Measure.objects.get(pk=measure.pk).status
 
 
 def test_listing_statuses_costs_one_query_whatever_the_number_of_measures():
     def count_queries():
         with CaptureQueriesContext(connection) as context:
-            statuses = [m.status.code for m in Measure.objects.with_latest_value()]
+            statuses = [m.status.code for m in Measure.objects.with_latest()]
         return len(context.captured_queries), len(statuses)
 
     for year in (2022, 2023):

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from measures.models import Direction, Measure, Reading, Status, TargetKind, Trend
+from measures import status as rules
+from measures.models import Measure
+from measures.status import Direction, MeasureStatus, Reading, TargetKind, Travel
 
 D = Decimal
 LOWER, HIGHER = Direction.LOWER, Direction.HIGHER
@@ -46,7 +48,7 @@ CASES = [
         measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D(4404)),
         None,
         None,
-        Status.NO_DATA,
+        MeasureStatus.NO_DATA,
         "No data yet: no value has been reported since the 2021/22 baseline of 4,404",
     ),
     (
@@ -54,7 +56,7 @@ CASES = [
         measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D(4404)),
         reading(4100),
         None,
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 4,100 in 2023/24 is below the target of below 4,404 (2021/22 baseline); lower is better",
     ),
     (
@@ -62,7 +64,7 @@ CASES = [
         measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D(4404)),
         reading(4612),
         None,
-        Status.OFF_TRACK,
+        MeasureStatus.OFF_TRACK,
         "Off track: 4,612 in 2023/24 is above the target of below 4,404 (2021/22 baseline); lower is better",
     ),
     (
@@ -70,7 +72,7 @@ CASES = [
         measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D(4404)),
         reading(4404),
         None,
-        Status.OFF_TRACK,
+        MeasureStatus.OFF_TRACK,
         "Off track: 4,404 in 2023/24 is equal to the target of below 4,404 (2021/22 baseline); lower is better",
     ),
     (
@@ -78,7 +80,7 @@ CASES = [
         measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D(4404), tolerance=D(50)),
         reading(4420),
         None,
-        Status.WITHIN_TOLERANCE,
+        MeasureStatus.WITHIN_TOLERANCE,
         "Within tolerance: 4,420 in 2023/24 is above the target of below 4,404 (2021/22 baseline), "
         "within the tolerance of 50; lower is better",
     ),
@@ -87,7 +89,7 @@ CASES = [
         measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D(4404), tolerance=D(50)),
         reading(4455),
         None,
-        Status.OFF_TRACK,
+        MeasureStatus.OFF_TRACK,
         "Off track: 4,455 in 2023/24 is above the target of below 4,404 (2021/22 baseline); lower is better",
     ),
     (
@@ -95,7 +97,7 @@ CASES = [
         measure(TargetKind.BELOW_BASELINE, LOWER),
         reading(12),
         None,
-        Status.TARGET_NOT_SET,
+        MeasureStatus.TARGET_NOT_SET,
         "Target not set: the target is a reduction on the baseline, and no baseline has been recorded yet; "
         "the latest value is 12 in 2023/24",
     ),
@@ -104,7 +106,7 @@ CASES = [
         measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D("47.9"), unit="percent", places=1),
         reading("46.3", illustrative=True),
         None,
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 46.3% in 2023/24 (illustrative) is below the target of below 47.9% (2021/22 baseline); "
         "lower is better",
     ),
@@ -114,7 +116,7 @@ CASES = [
         measure(TargetKind.ABOVE_BASELINE, HIGHER, baseline=D(68), unit="percent"),
         None,
         None,
-        Status.NO_DATA,
+        MeasureStatus.NO_DATA,
         "No data yet: no value has been reported since the 2021/22 baseline of 68%",
     ),
     (
@@ -122,7 +124,7 @@ CASES = [
         measure(TargetKind.ABOVE_BASELINE, HIGHER, baseline=D(68), unit="percent"),
         reading(70),
         None,
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 70% in 2023/24 is above the target of above 68% (2021/22 baseline); higher is better",
     ),
     (
@@ -130,7 +132,7 @@ CASES = [
         measure(TargetKind.ABOVE_BASELINE, HIGHER, baseline=D(68), unit="percent"),
         reading(61),
         None,
-        Status.OFF_TRACK,
+        MeasureStatus.OFF_TRACK,
         "Off track: 61% in 2023/24 is below the target of above 68% (2021/22 baseline); higher is better",
     ),
     (
@@ -138,7 +140,7 @@ CASES = [
         measure(TargetKind.ABOVE_BASELINE, HIGHER, baseline=D(68), unit="percent", tolerance=D(2)),
         reading(67),
         None,
-        Status.WITHIN_TOLERANCE,
+        MeasureStatus.WITHIN_TOLERANCE,
         "Within tolerance: 67% in 2023/24 is below the target of above 68% (2021/22 baseline), "
         "within the tolerance of 2 percentage points; higher is better",
     ),
@@ -147,7 +149,7 @@ CASES = [
         measure(TargetKind.ABOVE_BASELINE, HIGHER),
         None,
         None,
-        Status.TARGET_NOT_SET,
+        MeasureStatus.TARGET_NOT_SET,
         "Target not set: the target is an increase on the baseline, and no baseline has been recorded yet",
     ),
     # ---- below a fixed threshold ------------------------------------------------------------
@@ -156,7 +158,7 @@ CASES = [
         measure(TargetKind.BELOW_THRESHOLD, LOWER, target=D(60), unit="percent"),
         None,
         None,
-        Status.NO_DATA,
+        MeasureStatus.NO_DATA,
         "No data yet: no value has been reported against the target of below 60%",
     ),
     (
@@ -164,7 +166,7 @@ CASES = [
         measure(TargetKind.BELOW_THRESHOLD, LOWER, target=D(60), unit="percent"),
         reading(57),
         None,
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 57% in 2023/24 is below the target of below 60%; lower is better",
     ),
     (
@@ -172,7 +174,7 @@ CASES = [
         measure(TargetKind.BELOW_THRESHOLD, LOWER, target=D(60), unit="percent"),
         reading(64),
         None,
-        Status.OFF_TRACK,
+        MeasureStatus.OFF_TRACK,
         "Off track: 64% in 2023/24 is above the target of below 60%; lower is better",
     ),
     (
@@ -180,7 +182,7 @@ CASES = [
         measure(TargetKind.BELOW_THRESHOLD, LOWER, target=D(60), unit="percent", tolerance=D(1)),
         reading(60),
         None,
-        Status.WITHIN_TOLERANCE,
+        MeasureStatus.WITHIN_TOLERANCE,
         "Within tolerance: 60% in 2023/24 is equal to the target of below 60%, within the tolerance of "
         "1 percentage points; lower is better",
     ),
@@ -190,7 +192,7 @@ CASES = [
         measure(TargetKind.ABOVE_THRESHOLD, HIGHER, target=D(72), unit="percent"),
         None,
         None,
-        Status.NO_DATA,
+        MeasureStatus.NO_DATA,
         "No data yet: no value has been reported against the target of above 72%",
     ),
     (
@@ -198,7 +200,7 @@ CASES = [
         measure(TargetKind.ABOVE_THRESHOLD, HIGHER, target=D(72), unit="percent"),
         reading(74),
         None,
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 74% in 2023/24 is above the target of above 72%; higher is better",
     ),
     (
@@ -206,7 +208,7 @@ CASES = [
         measure(TargetKind.ABOVE_THRESHOLD, HIGHER, target=D(72), unit="percent"),
         reading(69),
         None,
-        Status.OFF_TRACK,
+        MeasureStatus.OFF_TRACK,
         "Off track: 69% in 2023/24 is below the target of above 72%; higher is better",
     ),
     (
@@ -214,7 +216,7 @@ CASES = [
         measure(TargetKind.ABOVE_THRESHOLD, HIGHER, target=D(72), unit="percent", tolerance=D(3)),
         reading(69),
         None,
-        Status.WITHIN_TOLERANCE,
+        MeasureStatus.WITHIN_TOLERANCE,
         "Within tolerance: 69% in 2023/24 is below the target of above 72%, within the tolerance of "
         "3 percentage points; higher is better",
     ),
@@ -224,7 +226,7 @@ CASES = [
         measure(TargetKind.CHANGE_PER_YEAR, LOWER, target=D(10)),
         None,
         None,
-        Status.NO_DATA,
+        MeasureStatus.NO_DATA,
         "No data yet: no value has been reported against the target of a fall of 10 a year",
     ),
     (
@@ -232,7 +234,7 @@ CASES = [
         measure(TargetKind.CHANGE_PER_YEAR, LOWER, target=D(10)),
         reading(231, "2022/23", FY23),
         None,
-        Status.NO_DATA,
+        MeasureStatus.NO_DATA,
         "Not enough data yet: the target is a fall of 10 a year, and there is no baseline or earlier value "
         "to measure 2022/23's 231 against",
     ),
@@ -241,7 +243,7 @@ CASES = [
         measure(TargetKind.CHANGE_PER_YEAR, LOWER, target=D(10)),
         reading(219),
         reading(231, "2022/23", FY23),
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 219 in 2023/24 is below the target of at most 221 (10 fewer a year than 2022/23's 231); "
         "lower is better",
     ),
@@ -250,7 +252,7 @@ CASES = [
         measure(TargetKind.CHANGE_PER_YEAR, LOWER, target=D(10)),
         reading(221),
         reading(231, "2022/23", FY23),
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 221 in 2023/24 is equal to the target of at most 221 (10 fewer a year than 2022/23's 231); "
         "lower is better",
     ),
@@ -259,7 +261,7 @@ CASES = [
         measure(TargetKind.CHANGE_PER_YEAR, LOWER, target=D(10), baseline=D(250)),
         reading(240),
         reading(235, "2022/23", FY23),
-        Status.OFF_TRACK,
+        MeasureStatus.OFF_TRACK,
         "Off track: 240 in 2023/24 is above the target of at most 230 (10 fewer a year than the 2021/22 "
         "baseline of 250); lower is better",
     ),
@@ -268,7 +270,7 @@ CASES = [
         measure(TargetKind.CHANGE_PER_YEAR, HIGHER, target=D(5), baseline=D(100)),
         reading(111),
         None,
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 111 in 2023/24 is above the target of at least 110 (5 more a year than the 2021/22 baseline "
         "of 100); higher is better",
     ),
@@ -277,7 +279,7 @@ CASES = [
         measure(TargetKind.CHANGE_PER_YEAR, HIGHER, target=D(5), baseline=D(100), tolerance=D(2)),
         reading(108),
         None,
-        Status.WITHIN_TOLERANCE,
+        MeasureStatus.WITHIN_TOLERANCE,
         "Within tolerance: 108 in 2023/24 is below the target of at least 110 (5 more a year than the 2021/22 "
         "baseline of 100), within the tolerance of 2; higher is better",
     ),
@@ -287,7 +289,7 @@ CASES = [
         measure(TargetKind.SET_ELSEWHERE, LOWER, set_by=PCP),
         reading(300),
         None,
-        Status.TARGET_NOT_SET,
+        MeasureStatus.TARGET_NOT_SET,
         "Target not set: the target is to mirror the West Yorkshire Police and Crime Plan, and that figure has "
         "not been recorded here yet; the latest value is 300 in 2023/24",
     ),
@@ -296,7 +298,7 @@ CASES = [
         measure(TargetKind.SET_ELSEWHERE, LOWER, set_by=PCP, target=D(320)),
         reading(300),
         None,
-        Status.ON_TRACK,
+        MeasureStatus.ON_TRACK,
         "On track: 300 in 2023/24 is below the target of at most 320 (set by the West Yorkshire Police and "
         "Crime Plan); lower is better",
     ),
@@ -305,7 +307,7 @@ CASES = [
         measure(TargetKind.SET_ELSEWHERE, HIGHER, set_by=PCP, target=D(320)),
         reading(300),
         None,
-        Status.OFF_TRACK,
+        MeasureStatus.OFF_TRACK,
         "Off track: 300 in 2023/24 is below the target of at least 320 (set by the West Yorkshire Police and "
         "Crime Plan); higher is better",
     ),
@@ -314,7 +316,7 @@ CASES = [
         measure(TargetKind.SET_ELSEWHERE, HIGHER, set_by=PCP, target=D(320)),
         None,
         None,
-        Status.NO_DATA,
+        MeasureStatus.NO_DATA,
         "No data yet: no value has been reported against the target of at least 320, set by the West Yorkshire "
         "Police and Crime Plan",
     ),
@@ -324,7 +326,7 @@ CASES = [
         measure(TargetKind.NOT_SET, ""),
         None,
         None,
-        Status.TARGET_NOT_SET,
+        MeasureStatus.TARGET_NOT_SET,
         "Target not set: the target is still to be confirmed",
     ),
     (
@@ -332,7 +334,7 @@ CASES = [
         measure(TargetKind.NOT_SET, LOWER),
         reading(5),
         None,
-        Status.TARGET_NOT_SET,
+        MeasureStatus.TARGET_NOT_SET,
         "Target not set: the target is still to be confirmed; the latest value is 5 in 2023/24",
     ),
     (
@@ -340,7 +342,7 @@ CASES = [
         measure(TargetKind.NOT_SET, HIGHER),
         None,
         None,
-        Status.TARGET_NOT_SET,
+        MeasureStatus.TARGET_NOT_SET,
         "Target not set: the target is still to be confirmed",
     ),
 ]
@@ -352,7 +354,7 @@ CASES = [
 def test_status(m, latest, previous, status, explanation):
     assessment = m.assess(latest, previous)
     assert (assessment.code, assessment.explanation) == (status, explanation)
-    assert assessment.label == Status(status).label
+    assert assessment.label == MeasureStatus(status).label
 
 
 def test_every_target_kind_and_direction_is_covered():
@@ -373,7 +375,7 @@ TRAVEL = [
         LOWER,
         reading(4612),
         reading(4700, "2022/23", FY23),
-        Trend.IMPROVING,
+        Travel.IMPROVING,
         "Improving: down from 4,700 in 2022/23 to 4,612 in 2023/24",
     ),
     (
@@ -381,7 +383,7 @@ TRAVEL = [
         LOWER,
         reading(4612),
         reading(4520, "2022/23", FY23),
-        Trend.WORSENING,
+        Travel.WORSENING,
         "Getting worse: up from 4,520 in 2022/23 to 4,612 in 2023/24",
     ),
     (
@@ -389,7 +391,7 @@ TRAVEL = [
         HIGHER,
         reading(74),
         reading(70, "2022/23", FY23),
-        Trend.IMPROVING,
+        Travel.IMPROVING,
         "Improving: up from 70 in 2022/23 to 74 in 2023/24",
     ),
     (
@@ -397,12 +399,12 @@ TRAVEL = [
         HIGHER,
         reading(66),
         reading(70, "2022/23", FY23),
-        Trend.WORSENING,
+        Travel.WORSENING,
         "Getting worse: down from 70 in 2022/23 to 66 in 2023/24",
     ),
-    ("no-change", LOWER, reading(70), reading(70, "2022/23", FY23), Trend.NO_CHANGE, "No change: 70, as in 2022/23"),
-    ("one-value-no-baseline", LOWER, reading(70), None, Trend.NOT_ENOUGH_DATA, "Not enough data to show a trend"),
-    ("no-values", LOWER, None, None, Trend.NOT_ENOUGH_DATA, "Not enough data to show a trend"),
+    ("no-change", LOWER, reading(70), reading(70, "2022/23", FY23), Travel.NO_CHANGE, "No change: 70, as in 2022/23"),
+    ("one-value-no-baseline", LOWER, reading(70), None, Travel.NOT_ENOUGH_DATA, "Not enough data to show a trend"),
+    ("no-values", LOWER, None, None, Travel.NOT_ENOUGH_DATA, "Not enough data to show a trend"),
 ]
 
 
@@ -410,14 +412,14 @@ TRAVEL = [
     ("direction", "latest", "previous", "trend", "explanation"), [t[1:] for t in TRAVEL], ids=[t[0] for t in TRAVEL]
 )
 def test_direction_of_travel(direction, latest, previous, trend, explanation):
-    result = measure(TargetKind.NOT_SET, direction).travel(latest, previous)
+    result = rules.travel(measure(TargetKind.NOT_SET, direction), latest, previous)
     assert (result.code, result.explanation) == (trend, explanation)
 
 
 def test_direction_of_travel_falls_back_to_the_baseline():
     m = measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D(4404))
-    result = m.travel(reading(4300), None)
-    assert result.code == Trend.IMPROVING
+    result = rules.travel(m, reading(4300), None)
+    assert result.code == Travel.IMPROVING
     assert result.explanation == "Improving: down from 4,404 in the 2021/22 baseline to 4,300 in 2023/24"
 
 

@@ -1,0 +1,374 @@
+"""How a measure's status is judged: the rule that decides whether a measure is on track, within
+tolerance or off track, and its direction of travel.
+
+The plan sets each measure's target in one of a few ways (`TargetKind`). `RULES` has one entry per
+kind: whether the target can be applied yet, the figure a reading must beat, the target in words,
+and how the chart draws it. `assess()` compares a measure's latest final reading with that figure;
+`travel()` compares it with the reading before. The model, the pages, the charts, the CSV downloads
+and the API all use these two functions, so a status reads the same everywhere.
+
+Nothing here runs a query: give it readings (see `Measure.objects.with_latest()`).
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+
+
+class Direction(models.TextChoices):
+    LOWER = "lower", "Lower is better"
+    HIGHER = "higher", "Higher is better"
+
+
+class TargetKind(models.TextChoices):
+    BELOW_BASELINE = "below_baseline", "Below the baseline"
+    ABOVE_BASELINE = "above_baseline", "Above the baseline"
+    BELOW_THRESHOLD = "below_threshold", "Below a fixed threshold"
+    ABOVE_THRESHOLD = "above_threshold", "Above a fixed threshold"
+    CHANGE_PER_YEAR = "change_per_year", "A change per year from the baseline"
+    SET_ELSEWHERE = "set_elsewhere", "Set by another plan"
+    NOT_SET = "not_set", "Not yet set"
+
+
+class MeasureStatus(models.TextChoices):
+    """Where a measure stands against its target (not to be confused with a value's final or provisional)."""
+
+    ON_TRACK = "on_track", "On track"
+    WITHIN_TOLERANCE = "within_tolerance", "Within tolerance"
+    OFF_TRACK = "off_track", "Off track"
+    NO_DATA = "no_data", "No data yet"
+    TARGET_NOT_SET = "target_not_set", "Target not set"
+
+
+class Travel(models.TextChoices):
+    """A measure's direction of travel: whether its latest reading is better than the one before."""
+
+    IMPROVING = "improving", "Improving"
+    WORSENING = "worsening", "Getting worse"
+    NO_CHANGE = "no_change", "No change"
+    NOT_ENOUGH_DATA = "not_enough_data", "Not enough data"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A value for a period, as the status rules need it."""
+
+    value: Decimal
+    period_label: str
+    period_end: date | None = None
+    is_illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A computed status or direction of travel, with the one-line explanation shown to users."""
+
+    code: str
+    label: str
+    explanation: str
+
+
+def lower_first(text):
+    return text[:1].lower() + text[1:]
+
+
+# ---- one entry per kind of target ------------------------------------------------------------------
+
+
+def _lower(measure):
+    return measure.direction == Direction.LOWER
+
+
+def _at_most_or_least(measure):
+    return "at most" if _lower(measure) else "at least"
+
+
+def _baseline_target(measure, reading, previous):
+    return measure.baseline_value
+
+
+def _fixed_target(measure, reading, previous):
+    return measure.target_value
+
+
+def _change_per_year_target(measure, reading, previous):
+    """The baseline (or, without one, the previous reading) moved by the yearly change for each year since."""
+    if measure.target_value is None:
+        return None
+    if measure.baseline_value is not None and measure.baseline_period_end and reading.period_end:
+        start_value, start_end = measure.baseline_value, measure.baseline_period_end
+    elif previous is not None and previous.period_end and reading.period_end:
+        start_value, start_end = previous.value, previous.period_end
+    else:
+        return None
+    years = max(1, round((reading.period_end - start_end).days / 365.25))
+    step = measure.target_value * years
+    return start_value - step if _lower(measure) else start_value + step
+
+
+def _baseline_words(side):
+    def in_words(measure):
+        if measure.baseline_value is None:
+            return f"{side.capitalize()} the baseline (baseline not yet recorded)"
+        baseline = measure.format_value(measure.baseline_value)
+        return f"{side.capitalize()} {baseline} ({measure.baseline_period} baseline)"
+
+    def applied(measure, target, previous):
+        return f"{side} {measure.format_value(target)} ({measure.baseline_period} baseline)"
+
+    def why_not_set(measure):
+        change = "a reduction on" if side == "below" else "an increase on"
+        return f"the target is {change} the baseline, and no baseline has been recorded yet"
+
+    return in_words, applied, why_not_set
+
+
+def _threshold_words(side):
+    def in_words(measure):
+        return f"{side.capitalize()} {measure.format_value(measure.target_value)}"
+
+    def applied(measure, target, previous):
+        return f"{side} {measure.format_value(target)}"
+
+    return in_words, applied
+
+
+def _change_per_year_in_words(measure):
+    change = "A fall" if _lower(measure) else "A rise"
+    return f"{change} of {measure.format_amount(measure.target_value)} a year"
+
+
+def _change_per_year_applied(measure, target, previous):
+    change = "fewer" if _lower(measure) else "more"
+    if measure.baseline_value is not None and measure.baseline_period_end:
+        since = f"the {measure.baseline_period} baseline of {measure.format_value(measure.baseline_value)}"
+    else:
+        since = f"{previous.period_label}'s {measure.format_value(previous.value)}"
+    amount = measure.format_amount(measure.target_value)
+    return f"{_at_most_or_least(measure)} {measure.format_value(target)} ({amount} {change} a year than {since})"
+
+
+def _set_elsewhere_in_words(measure):
+    if measure.target_value is None:
+        return f"Set by the {measure.target_set_by}"
+    side = "At most" if _lower(measure) else "At least"
+    return f"{side} {measure.format_value(measure.target_value)}, set by the {measure.target_set_by}"
+
+
+def _set_elsewhere_applied(measure, target, previous):
+    return f"{_at_most_or_least(measure)} {measure.format_value(target)} (set by the {measure.target_set_by})"
+
+
+def _still_to_be_confirmed(measure):
+    return "the target is still to be confirmed"
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """How one kind of target is judged, explained and drawn."""
+
+    # What must be recorded before the target can be applied: "baseline_value", "target_value", or None (never).
+    needs: str | None
+    # The figure a reading must beat: (measure, reading, previous reading) -> Decimal, or None.
+    target: Callable
+    # True: the reading must be strictly beyond the target; False: reaching it is enough.
+    strict: bool
+    # The target as the plan sets it, in words: (measure) -> str.
+    in_words: Callable
+    # The target as applied to one reading, for the explanation: (measure, target, previous) -> str.
+    applied: Callable
+    # Why the target cannot be applied yet: (measure) -> str.
+    why_not_set: Callable
+    # How the chart draws it: "level", one line at the latest target, or "path", a target for each reading.
+    chart: str = "level"
+
+
+_below_baseline = _baseline_words("below")
+_above_baseline = _baseline_words("above")
+_below_threshold = _threshold_words("below")
+_above_threshold = _threshold_words("above")
+
+RULES = {
+    TargetKind.BELOW_BASELINE: TargetRule(
+        "baseline_value", _baseline_target, True, _below_baseline[0], _below_baseline[1], _below_baseline[2]
+    ),
+    TargetKind.ABOVE_BASELINE: TargetRule(
+        "baseline_value", _baseline_target, True, _above_baseline[0], _above_baseline[1], _above_baseline[2]
+    ),
+    TargetKind.BELOW_THRESHOLD: TargetRule(
+        "target_value", _fixed_target, True, *_below_threshold, _still_to_be_confirmed
+    ),
+    TargetKind.ABOVE_THRESHOLD: TargetRule(
+        "target_value", _fixed_target, True, *_above_threshold, _still_to_be_confirmed
+    ),
+    TargetKind.CHANGE_PER_YEAR: TargetRule(
+        "target_value",
+        _change_per_year_target,
+        False,
+        _change_per_year_in_words,
+        _change_per_year_applied,
+        _still_to_be_confirmed,
+        chart="path",
+    ),
+    TargetKind.SET_ELSEWHERE: TargetRule(
+        "target_value",
+        _fixed_target,
+        False,
+        _set_elsewhere_in_words,
+        _set_elsewhere_applied,
+        lambda measure: (
+            f"the target is to mirror the {measure.target_set_by}, and that figure has not been recorded here yet"
+        ),
+    ),
+    TargetKind.NOT_SET: TargetRule(
+        None,
+        lambda measure, reading, previous: None,
+        False,
+        lambda measure: "To be confirmed",
+        lambda measure, target, previous: "",
+        _still_to_be_confirmed,
+    ),
+}
+
+
+def rule_for(measure):
+    return RULES[TargetKind(measure.target_kind)]
+
+
+def target_is_set(measure):
+    needs = rule_for(measure).needs
+    return needs is not None and getattr(measure, needs) is not None
+
+
+def target_for(measure, reading, previous=None):
+    """The figure the reading must beat, or None when the target cannot yet be applied."""
+    return rule_for(measure).target(measure, reading, previous)
+
+
+def meets(measure, value, target):
+    if rule_for(measure).strict:
+        return value < target if _lower(measure) else value > target
+    return value <= target if _lower(measure) else value >= target
+
+
+# ---- the status and the direction of travel ----------------------------------------------------------
+
+
+def assess(measure, latest, previous=None):
+    """The measure's status given its latest reading (and the one before, if any), with why."""
+    rule = rule_for(measure)
+    if not target_is_set(measure):
+        explanation = f"Target not set: {rule.why_not_set(measure)}"
+        if latest is not None:
+            explanation += f"; the latest value is {measure.format_value(latest.value)} in {latest.period_label}"
+        return Assessment(MeasureStatus.TARGET_NOT_SET, MeasureStatus.TARGET_NOT_SET.label, explanation)
+    if latest is None:
+        if measure.baseline_value is not None:
+            since = f"since the {measure.baseline_period} baseline of {measure.format_value(measure.baseline_value)}"
+        else:
+            since = f"against the target of {lower_first(rule.in_words(measure))}"
+        return Assessment(
+            MeasureStatus.NO_DATA, MeasureStatus.NO_DATA.label, f"No data yet: no value has been reported {since}"
+        )
+    direction = Direction(measure.direction).label.lower()
+    target = rule.target(measure, latest, previous)
+    if target is None:  # a change per year with nothing to measure it from
+        return Assessment(
+            MeasureStatus.NO_DATA,
+            MeasureStatus.NO_DATA.label,
+            f"Not enough data yet: the target is {lower_first(rule.in_words(measure))}, "
+            f"and there is no baseline or earlier value to measure {latest.period_label}'s "
+            f"{measure.format_value(latest.value)} against",
+        )
+    value = latest.value
+    relation = "equal to" if value == target else ("below" if value < target else "above")
+    body = f"{measure.format_reading(latest)} is {relation} the target of {rule.applied(measure, target, previous)}"
+    if meets(measure, value, target):
+        status = MeasureStatus.ON_TRACK
+    elif measure.tolerance is not None and abs(value - target) <= measure.tolerance:
+        status = MeasureStatus.WITHIN_TOLERANCE
+        body += f", within the tolerance of {measure.format_amount(measure.tolerance)}"
+    else:
+        status = MeasureStatus.OFF_TRACK
+    return Assessment(status, status.label, f"{status.label}: {body}; {direction}")
+
+
+def travel(measure, latest, previous):
+    """Direction of travel from the previous period (or the baseline) to the latest one."""
+    if (
+        latest is not None
+        and previous is None
+        and measure.baseline_value is not None
+        and measure.baseline_period != latest.period_label
+    ):
+        previous = Reading(measure.baseline_value, f"the {measure.baseline_period} baseline")
+    if latest is None or previous is None or not measure.direction:
+        return Assessment(Travel.NOT_ENOUGH_DATA, Travel.NOT_ENOUGH_DATA.label, "Not enough data to show a trend")
+    label = previous.period_label
+    if latest.value == previous.value:
+        return Assessment(
+            Travel.NO_CHANGE,
+            Travel.NO_CHANGE.label,
+            f"No change: {measure.format_value(latest.value)}, as in {label}",
+        )
+    went_down = latest.value < previous.value
+    better = went_down == _lower(measure)
+    trend = Travel.IMPROVING if better else Travel.WORSENING
+    way = "down" if went_down else "up"
+    return Assessment(
+        trend,
+        trend.label,
+        f"{trend.label}: {way} from {measure.format_value(previous.value)} in {label} "
+        f"to {measure.format_value(latest.value)} in {latest.period_label}",
+    )
+
+
+def series(measure, readings):
+    """Each reading (oldest first) with the status it gave the measure then, measured against the one before."""
+    assessed, previous = [], None
+    for reading in readings:
+        assessed.append((reading, assess(measure, reading, previous)))
+        previous = reading
+    return assessed
+
+
+# ---- counts for a list of measures -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: Assessment  # code and label, for the status tag
+    count: int
+
+    @property
+    def code(self):
+        return self.status.code
+
+    @property
+    def label(self):
+        return self.status.label
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """How many measures have each status, in the order a reader scans them, and whether any rests on sample data."""
+
+    counts: list
+    total: int
+    has_illustrative: bool
+
+    @classmethod
+    def of(cls, measures):
+        """From measures loaded with `Measure.objects.with_latest()`: no query."""
+        measures = list(measures)
+        tally = Counter(measure.status.code for measure in measures)
+        counts = [
+            StatusCount(Assessment(status.value, status.label, ""), tally.get(status.value, 0))
+            for status in MeasureStatus
+        ]
+        illustrative = any(measure.latest_reading and measure.latest_reading.is_illustrative for measure in measures)
+        return cls(counts, len(measures), illustrative)
