@@ -11,7 +11,6 @@ from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from core.api import WebURLField, absolute, documented
-from measures.csv_export import KIRKLEES_GSS_CODE
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
 
@@ -160,8 +159,10 @@ class ReportedValueSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The locality's slug; null for Kirklees as a whole.",
     )
-    geography_code = serializers.SerializerMethodField(
-        help_text="The ONS (GSS) code of Kirklees for its figures; null for a locality's."
+    geography_code = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The ONS (GSS) code of Kirklees for its figures; null for a locality's.",
     )
     illustrative = serializers.BooleanField(source="is_illustrative", read_only=True)
     last_updated = serializers.DateTimeField(source="updated_at", read_only=True)
@@ -184,9 +185,6 @@ class ReportedValueSerializer(serializers.ModelSerializer):
             "last_updated",
         ]
         extra_kwargs = {"value": PLAIN_DECIMAL}
-
-    def get_geography_code(self, value) -> str | None:
-        return KIRKLEES_GSS_CODE if value.locality_id is None else None
 
 
 @documented(ReportedValueSerializer, noun="reported values")

@@ -8,13 +8,8 @@ have the same columns and the same figures. Only what residents may see is publi
 from collections import defaultdict
 
 from measures import status as rules
-from measures.models import ReportedValue
+from measures.models import KIRKLEES_GSS_CODE, ReportedValue
 from measures.status import MeasureStatus
-
-# The ONS Government Statistical Service (GSS) code of Kirklees, a metropolitan district. Open data
-# keyed by GSS code joins with ONS and LG Inform figures for the same area.
-KIRKLEES_GSS_CODE = "E08000034"
-
 
 # ---- the tidy values ---------------------------------------------------------------------------------
 
@@ -90,7 +85,7 @@ def value_row(value, status):
         value.period_label,
         value.period_start,
         value.period_end,
-        KIRKLEES_GSS_CODE if kirklees_wide else "",
+        value.geography_code,
         "" if kirklees_wide else value.locality.name,
         value.value,
         measure.unit_text,

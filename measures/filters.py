@@ -17,11 +17,9 @@ from measures.models import Measure, ReportedValue
 from measures.status import Direction, MeasureStatus
 from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
 
-CURRENT = {"edition__status": PublicationStatus.PUBLISHED}
-
 
 def current_priorities(request=None):
-    return Priority.objects.filter(**CURRENT).order_by("number")
+    return Priority.objects.current().order_by("number")
 
 
 def current_lead_partners(request=None):

@@ -360,6 +360,11 @@ class ShownReading:
         return f"{self.value} in {self.period}{' (illustrative)' if self.is_illustrative else ''}"
 
 
+# The ONS Government Statistical Service (GSS) code of Kirklees, a metropolitan district. Open data
+# keyed by GSS code joins with ONS and LG Inform figures for the same area.
+KIRKLEES_GSS_CODE = "E08000034"
+
+
 class ReportedValueQuerySet(models.QuerySet):
     """Which reported values are shown, and in which order: the one answer to "which values does the public see"."""
 
@@ -479,6 +484,11 @@ class ReportedValue(models.Model):
 
     def get_absolute_url(self):
         return self.measure.get_absolute_url()
+
+    @property
+    def geography_code(self):
+        """The ONS (GSS) code of the area the figure is for: Kirklees's for its figures; None for a locality's."""
+        return KIRKLEES_GSS_CODE if self.locality_id is None else None
 
     @property
     def reading(self):

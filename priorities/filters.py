@@ -3,7 +3,7 @@
 import django_filters
 
 from core.forms import GovukFilterForm, choice_errors
-from priorities.models import Action, PartnerOrganisation, PlanEdition, Priority, PublicationStatus
+from priorities.models import Action, PartnerOrganisation, PlanEdition, Priority
 
 
 def public_editions(request=None):
@@ -11,7 +11,7 @@ def public_editions(request=None):
 
 
 def current_priorities(request=None):
-    return Priority.objects.filter(edition__status=PublicationStatus.PUBLISHED).order_by("number")
+    return Priority.objects.current().order_by("number")
 
 
 def lead_bodies(request=None):

@@ -179,6 +179,10 @@ class PriorityQuerySet(models.QuerySet):
     def public(self):
         return self.exclude(edition__status=PublicationStatus.DRAFT)
 
+    def current(self):
+        """The priorities of the plan in force now, the published edition."""
+        return self.filter(edition__status=PublicationStatus.PUBLISHED)
+
 
 class Priority(models.Model):
     """A strategic priority of a plan edition (a 'theme' in the 2018-2021 plan)."""
