@@ -155,7 +155,7 @@ def summary_text(measure, readings):
     ]
     if measure.direction:
         parts.append(f"{Direction(measure.direction).label}.")
-    if any(reading.is_illustrative for reading in readings):
+    if rules.any_illustrative(readings):
         parts.append("Illustrative values are sample data, not real figures.")
     return " ".join(parts)
 
@@ -275,7 +275,7 @@ def _key(measure, readings, lines):
     items = [("line", "Reported value")]
     for line in lines:
         items.append((line.kind, "Target, same as the baseline" if line.label == "Target = baseline" else line.label))
-    if any(reading.is_illustrative for reading in readings):
+    if rules.any_illustrative(readings):
         items.append(("illustrative", "Illustrative value"))
     key, x = [], LEFT
     for kind, label in items:

@@ -72,6 +72,11 @@ class Assessment:
     explanation: str
 
 
+def any_illustrative(readings):
+    """Whether any of these readings (None for none) is sample data, so that what shows them must say so."""
+    return any(reading is not None and reading.is_illustrative for reading in readings)
+
+
 def lower_first(text):
     return text[:1].lower() + text[1:]
 
@@ -370,5 +375,4 @@ class StatusSummary:
             StatusCount(Assessment(status.value, status.label, ""), tally.get(status.value, 0))
             for status in MeasureStatus
         ]
-        illustrative = any(measure.latest_reading and measure.latest_reading.is_illustrative for measure in measures)
-        return cls(counts, len(measures), illustrative)
+        return cls(counts, len(measures), any_illustrative(measure.latest_reading for measure in measures))

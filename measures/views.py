@@ -44,7 +44,7 @@ class StatusRow:
 
     @property
     def is_illustrative(self):
-        return any(reading is not None and reading.is_illustrative for reading in (self.latest, self.locality_latest))
+        return rules.any_illustrative([self.latest, self.locality_latest])
 
     @property
     def latest_shown(self):
@@ -251,7 +251,7 @@ class MeasureDetailView(DetailView):
             chart=line_chart(measure, [value.reading for value in kirklees]),
             localities=localities,
             by_locality=by_locality,
-            any_illustrative=any(value.is_illustrative for value in values),
+            any_illustrative=rules.any_illustrative(value.reading for value in values),
             csv_url=reverse("measures:measure-values-csv", kwargs={"code": measure.code}),
             priority_url=priority_url,
             breadcrumbs=[
