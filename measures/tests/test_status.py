@@ -459,3 +459,10 @@ def test_measure_rules_reject_contradictory_targets(fields, field, message):
     with pytest.raises(ValidationError) as error:
         m.clean()
     assert message in " ".join(error.value.message_dict[field])
+
+
+def test_every_kind_of_target_has_a_rule():
+    """A kind of target added to the model without its entry in the status table would crash every page showing it."""
+    assert set(rules.RULES) == set(TargetKind)
+    for kind in TargetKind:
+        assert rules.RULES[kind].chart in ("level", "path"), kind
