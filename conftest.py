@@ -4,9 +4,13 @@ import os
 import shutil
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import setup_databases
+
+from core.tests.factories import OfficerFactory
 
 # Playwright's sync API runs an event loop in the test thread; the live server is in another thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -28,9 +32,9 @@ WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 
 
 @pytest.fixture
-def officer(db, django_user_model):
+def officer(db):
     """A superuser officer, for pages every officer can reach."""
-    return django_user_model.objects.create_superuser("officer", "officer@example.org", "not-a-real-password")
+    return OfficerFactory(username="officer")
 
 
 @pytest.fixture
@@ -46,12 +50,6 @@ def real_plan(real_plan_for_module, db):
     Loaded once per test module (see `real_plan_for_module`); what a test changes is rolled back
     after it. The tests of a module that do not ask for the plan run before those that do.
     """
-
-
-@pytest.fixture
-def committed_plan(transactional_db):
-    """The real plan committed to the database, for tests whose live server reads it from another thread."""
-    call_command("loadplan", illustrative=True, verbosity=0)
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +80,35 @@ def fresh_cache():
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Order the tests, then skip the browser tests on a machine without Chromium (never in CI)."""
+    """Check and order the tests, then skip the browser tests on a machine without Chromium (never in CI)."""
+    refuse_a_plan_the_test_cannot_see(items)
     plan_last_in_each_module(items)
+    browser_tests_last(items)
     skip_browser_tests_without_chromium(items)
+
+
+def refuse_a_plan_the_test_cannot_see(items):
+    """Stop at collection a test that mixes the rolled-back plan, the committed plan and transactions.
+
+    A live server reads the database from another thread: it never sees `real_plan`, which is rolled
+    back, and on PostgreSQL it cannot see inside a test's transaction either. A transactional test
+    flushes the database after it, which would empty the committed plan for the browser tests after it.
+    """
+    for item in items:
+        names = set(item.fixturenames)
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        transactional = transactional or bool({"live_server", "transactional_db"} & names)
+        live = "committed_plan" in names or "browser" in item.keywords
+        if "real_plan" in names and (transactional or live):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a live server cannot see real_plan, which is never committed; use live_site"
+            )
+        if live and (marker or {"db", "transactional_db", "live_server"} & names):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a browser test reads the committed plan outside any transaction; "
+                "use live_site, and drop its django_db mark, db, transactional_db or live_server"
+            )
 
 
 def plan_last_in_each_module(items):
@@ -95,19 +119,21 @@ def plan_last_in_each_module(items):
     """
     runs, previous = [], None
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        transactional = bool(marker and marker.kwargs.get("transaction"))
-        transactional = transactional or bool({"live_server", "transactional_db"} & set(item.fixturenames))
-        if "real_plan" in item.fixturenames and transactional:
-            raise pytest.UsageError(
-                f"{item.nodeid}: a live server cannot see real_plan, which is never committed; use committed_plan"
-            )
         if item.module is not previous:
             runs.append([])
             previous = item.module
         runs[-1].append(item)
     wants_plan = lambda item: "real_plan_for_module" in item.fixturenames  # noqa: E731
     items[:] = [item for run in runs for item in sorted(run, key=wants_plan)]
+
+
+def browser_tests_last(items):
+    """The browser tests, and any other test on the committed plan, after every other test of the session.
+
+    The plan they share is committed once, for all of them (`committed_plan`): no other test may find it.
+    """
+    on_the_live_site = lambda item: "browser" in item.keywords or "committed_plan" in item.fixturenames  # noqa: E731
+    items.sort(key=on_the_live_site)
 
 
 def skip_browser_tests_without_chromium(items):
@@ -122,6 +148,63 @@ def skip_browser_tests_without_chromium(items):
 
 
 @pytest.fixture(scope="session")
+def committed_plan(request, django_db_setup, django_db_blocker):
+    """The real plan committed to the test database once, for every test on the live site.
+
+    Those tests run last (`browser_tests_last`), and the database is emptied after them, so that no
+    other test finds the plan, now or in the next run on a reused database.
+    """
+    with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            # pytest-django sets up the test database only for the tests it sees using one (a django_db
+            # mark, db, transactional_db or live_server), and a run of the browser tests alone has none:
+            # without this, the plan would be loaded into, and flushed from, the developer's own database.
+            setup_databases(
+                verbosity=0, interactive=False, keepdb=not request.config.getvalue("create_db"), aliases={"default"}
+            )
+        call_command("loadplan", illustrative=True, verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def plan_server(committed_plan):
+    """A live server in another thread, started once, serving the committed plan.
+
+    Not pytest-django's `live_server`: a test that asks for that is made transactional, and the flush
+    after it would empty the committed plan. With SQLite's in-memory database, the server shares the
+    tests' connection.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_site(plan_server, django_db_blocker):
+    """The live server with the committed plan; the test may read and change the database as well.
+
+    A test that changes it (any row added or removed, or any change the history records) has the plan
+    loaded afresh after it, so that the tests after it find the plan as loaded.
+    """
+    with django_db_blocker.unblock():
+        before = row_counts()
+        yield plan_server
+        if row_counts() != before:
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("loadplan", illustrative=True, verbosity=0)
+
+
+def row_counts():
+    """How many rows every table has, history included: a row added or removed shows, as does a saved change
+    to any model that keeps a history (all but localities, users and Django's own)."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -132,7 +215,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, live_site):
+    """A new tab on the live site, closed while the site can still answer what the tab asks for."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
@@ -140,17 +224,22 @@ def page(browser):
 
 
 @pytest.fixture
-def assert_accessible(page, live_server):
-    """Open a path on the live server in real Chromium and check it with axe against WCAG 2.2 AA."""
+def assert_accessible(page, live_site):
+    """Check a page in real Chromium with axe against WCAG 2.2 AA, and return it.
+
+    `assert_accessible(path)` opens a path on the live site and expects it to answer 200, or `status`;
+    `assert_accessible()` checks the page where the test has got to (after a click, say).
+    """
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
 
-    def check(path):
-        response = page.goto(f"{live_server.url}{path}")
-        assert response.status == 200, f"{path} answered {response.status}"
+    def check(path=None, *, status=200):
+        if path is not None:
+            response = page.goto(f"{live_site.url}{path}")
+            assert response.status == status, f"{path} answered {response.status}"
         results = axe.run(page, options=WCAG_22_AA)
-        assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
+        assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
         return page
 
     return check

@@ -13,16 +13,11 @@ from html import unescape
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from core.testing import text, title
 from governance.models import Body
-from governance.tests.factories import BodyFactory
-from measures.filters import ReportedValueFilter
 from measures.models import Measure, ReportedValue, TargetKind
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
-from priorities.filters import ActionFilter
 from priorities.models import Action, Locality, PartnerOrganisation, PlanEdition, Priority, PublicationStatus
 from priorities.tests.factories import (
     ActionFactory,
@@ -97,13 +92,6 @@ def where(record):
 
 def current_priority(number):
     return Priority.objects.get(edition__slug=CURRENT, number=number)
-
-
-def queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
 
 
 # ---- every measure's values ----------------------------------------------------------------------------
@@ -480,77 +468,19 @@ def test_every_wrong_filter_is_named_at_once(client, real_plan):
     assert named == ["measure", "period_from", "illustrative"]
 
 
-# ---- query budgets ----------------------------------------------------------------------------------------
-
-
-def grow(times=9):
-    """Add `times` as much again of what the downloads list: measures with values by place, actions with leads."""
-    edition = PlanEdition.objects.get(slug=CURRENT)
-    measure_count = Measure.objects.filter(priority__edition=edition).count()
-    action_count = Action.objects.public().count()
-    localities = list(Locality.objects.all())
-    for round_ in range(times):
-        priority = PriorityFactory(edition=edition, number=10 + round_)
-        partners = PartnerOrganisationFactory.create_batch(2)
-        body = BodyFactory()
-        for number in range(1, measure_count + 1):
-            measure = MeasureFactory(priority=priority, number=number, reported_by_locality=number % 3 == 0)
-            for year in (2021, 2022):
-                period = {"period_start": date(year, 4, 1), "period_end": date(year + 1, 3, 31)}
-                ReportedValueFactory(measure=measure, is_illustrative=year == 2022, **period)
-                if measure.reported_by_locality:
-                    for locality in localities[:4]:
-                        ReportedValueFactory(measure=measure, locality=locality, **period)
-        for number in range(1, action_count + 1):
-            action = ActionFactory(priority=priority, number=number, lead_body=body)
-            action.lead_partners.add(*partners)
-            ProgressUpdateFactory(action=action, date=date(2023, 5, 1))
-            ProgressUpdateFactory(action=action, date=date(2024, 5, 1))
-
-
-BUDGETED = [
-    VALUES,
-    f"{VALUES}?locality=kirklees&period_from=2022-04-01&illustrative=true",
-    f"{VALUES}?measure=KPM-2.6",
-    "/measures/KPM-2.6/values.csv",
-    ACTIONS,
-    f"{ACTIONS}?edition=2022-2027&status=no_update&lead_body=communities-board",
-    DATA,
-]
-
-
-@pytest.mark.django_db
-def test_download_and_page_cost_does_not_grow_with_the_data(client, real_plan):
-    """Each download and the data page cost the same number of queries with ten times the real plan's data."""
-    before = {url: queries(client, url) for url in BUDGETED}
-    assert max(before.values()) <= 5, before
-    rows_before = [len(records(client.get(url))) for url in (VALUES, ACTIONS)]
-    grow(times=9)
-    rows_after = [len(records(client.get(url))) for url in (VALUES, ACTIONS)]
-    assert all(after >= 10 * before for before, after in zip(rows_before, rows_after, strict=True)), rows_after
-    after = {url: queries(client, url) for url in BUDGETED}
-    assert after == before
-
-
 # ---- the data page -------------------------------------------------------------------------------------------
 
 
 def links(response):
     """The page's links as (href, link text) pairs, href unescaped."""
     found = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', response.content.decode(), flags=re.S)
-    return [(unescape(href), unescape(re.sub(r"<[^>]+>", "", label)).strip()) for href, label in found]
+    return [(unescape(href), text(label)) for href, label in found]
 
 
 def table_texts(response, table_id):
     table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', response.content.decode(), flags=re.S).group(0)
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody", 1)[1], flags=re.S)
-    return [
-        [
-            unescape(re.sub(r"<[^>]+>", "", cell)).strip()
-            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
-        ]
-        for row in rows
-    ]
+    return [[text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)] for row in rows]
 
 
 @pytest.mark.django_db
@@ -604,8 +534,22 @@ def test_the_data_pages_worked_example_gives_what_it_says(client, real_plan):
 @pytest.mark.django_db
 def test_the_data_page_documents_every_filter_and_column(client, real_plan):
     response = client.get(DATA)
-    assert [row[0] for row in table_texts(response, "value-filters")] == list(ReportedValueFilter.base_filters)
-    assert [row[0] for row in table_texts(response, "action-filters")] == list(ActionFilter.base_filters)
+    assert [row[0] for row in table_texts(response, "value-filters")] == [
+        "measure",
+        "period_from",
+        "period_to",
+        "period",
+        "locality",
+        "status",
+        "illustrative",
+    ]
+    assert [row[0] for row in table_texts(response, "action-filters")] == [
+        "edition",
+        "priority",
+        "status",
+        "lead_partner",
+        "lead_body",
+    ]
     assert [row[0] for row in table_texts(response, "value-columns")] == VALUE_HEADER
     assert [row[0] for row in table_texts(response, "action-columns")] == ACTION_HEADER
     filters = {row[0]: row[1:] for row in table_texts(response, "value-filters")}
@@ -660,5 +604,5 @@ def test_the_data_page_is_linked_from_every_footer_the_sitemap_and_the_downloads
 
 
 @pytest.mark.browser
-def test_the_data_page_meets_wcag_22_aa(committed_plan, assert_accessible):
+def test_the_data_page_meets_wcag_22_aa(assert_accessible):
     assert_accessible(DATA)

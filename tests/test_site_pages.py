@@ -1,21 +1,19 @@
 """The site's own pages: home, plan on a page, priority pages, search, the statutory pages and errors."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.testing import text, title
 from governance.models import Meeting
-from governance.tests.factories import AgendaItemFactory, MeetingFactory
+from governance.tests.factories import MeetingFactory
 from measures.models import ReportedValue
-from measures.tests.factories import MeasureFactory, ReportedValueFactory
+from measures.tests.factories import ReportedValueFactory
 from priorities.models import PlanEdition, Priority, PublicationStatus
-from priorities.tests.factories import ActionFactory, PlanEditionFactory, PriorityFactory, ThemeFactory
+from priorities.tests.factories import ActionFactory, PlanEditionFactory, PriorityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,34 +23,6 @@ CURRENT = "2022-2027"
 def priority_url(number, edition=CURRENT):
     priority = Priority.objects.get(edition__slug=edition, number=number)
     return f"/plans/{edition}/{priority.slug}/"
-
-
-def grow_plan(times=9):
-    """Add `times` more of everything the current plan has, so page costs can be compared."""
-    edition = PlanEdition.objects.get(slug=CURRENT)
-    board_meeting = Meeting.objects.filter(body__slug="communities-board").first()
-    first = edition.priorities.get(number=1)
-    for n in range(100, 100 + times * 4):
-        theme = ThemeFactory(priority=first)
-        ThemeFactory(priority=first, parent=theme)
-        ActionFactory(priority=first, number=n, text="Tackle knife crime")
-        ReportedValueFactory(measure=MeasureFactory(priority=first, number=n))
-        priority = PriorityFactory(edition=edition, number=n)
-        theme = ThemeFactory(priority=priority)
-        ThemeFactory(priority=priority, parent=theme)
-        for number in range(1, 4):
-            ActionFactory(priority=priority, number=number)
-        for number in range(1, 7):
-            ReportedValueFactory(measure=MeasureFactory(priority=priority, number=number))
-        MeetingFactory(body=board_meeting.body, date=date(2020, 1, 1) - timedelta(days=n))
-        AgendaItemFactory(meeting__body=board_meeting.body, title="Knife crime update")
-
-
-def queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
 
 
 # ---- home ---------------------------------------------------------------------------------------
@@ -233,17 +203,6 @@ def test_the_500_page_needs_no_context(db):
 
     html = get_template("500.html").render()
     assert "Sorry, there is a problem with the service" in html
-
-
-# ---- query budgets ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("url", ["/", "/plan/", "priority", "/search/?q=crime"])
-def test_page_cost_does_not_grow_with_the_data(client, real_plan, url):
-    url = priority_url(1) if url == "priority" else url
-    before = queries(client, url)
-    grow_plan()
-    assert queries(client, url) == before
 
 
 # ---- sitemap ------------------------------------------------------------------------------------

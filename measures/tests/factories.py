@@ -27,8 +27,11 @@ class ReportedValueFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportedValue
 
+    class Params:
+        year = 2022  # the financial year the value is for, from 1 April: 2022 is 2022/23
+
     measure = factory.SubFactory(MeasureFactory)
-    period_start = date(2022, 4, 1)
-    period_end = date(2023, 3, 31)
+    period_start = factory.LazyAttribute(lambda value: date(value.year, 4, 1))
+    period_end = factory.LazyAttribute(lambda value: date(value.year + 1, 3, 31))
     value = Decimal("4000")
     status = ReportedValue.Status.FINAL

@@ -78,10 +78,17 @@ class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
 class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Action
+        skip_postgeneration_save = True
 
     priority = factory.SubFactory(PriorityFactory)
     number = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"Do thing {n}")
+
+    @factory.post_generation
+    def lead_partners(action, create, partners, **kwargs):
+        """`ActionFactory(lead_partners=[...])` sets the partners leading it."""
+        if create and partners:
+            action.lead_partners.add(*partners)
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

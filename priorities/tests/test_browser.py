@@ -7,15 +7,15 @@ import pytest
 from priorities.models import Action, PartnerOrganisation
 from priorities.tests.factories import ProgressUpdateFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path", ["/plans/", "/plans/2022-2027/", "/plans/2018-2021/", "/plans/2020-refresh/"])
-def test_the_edition_pages_are_accessible(committed_plan, assert_accessible, path):
+def test_the_edition_pages_are_accessible(assert_accessible, path):
     assert_accessible(path)
 
 
-def test_an_action_page_with_progress_updates_is_accessible(committed_plan, assert_accessible):
+def test_an_action_page_with_progress_updates_is_accessible(assert_accessible):
     action = Action.objects.get(priority__edition__slug="2022-2027", priority__number=2, number=3)
     action.lead_partners.add(PartnerOrganisation.objects.get(name="West Yorkshire Police"))
     action.status, action.progress, action.start_date = Action.Status.AT_RISK, 30, date(2023, 4, 1)
@@ -28,6 +28,6 @@ def test_an_action_page_with_progress_updates_is_accessible(committed_plan, asse
     assert page.get_by_text("Funding is late.").is_visible()
 
 
-def test_an_action_page_with_no_updates_is_accessible(committed_plan, assert_accessible):
+def test_an_action_page_with_no_updates_is_accessible(assert_accessible):
     page = assert_accessible("/plans/2018-2021/improving-place/actions/1/")
     assert page.get_by_text("No progress has been reported yet").is_visible()
