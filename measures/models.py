@@ -144,7 +144,12 @@ class Measure(models.Model):
     lead_partner = models.ForeignKey(
         PartnerOrganisation, on_delete=models.PROTECT, null=True, blank=True, related_name="measures_led"
     )
-    reporting_frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.ANNUAL)
+    reporting_frequency = models.CharField(
+        max_length=10,
+        choices=Frequency,
+        blank=True,
+        help_text="How often the figure is reported. Leave empty where the plan does not say.",
+    )
     reported_by_locality = models.BooleanField(
         default=False, help_text="Tick if values are also reported for each of the four localities."
     )

@@ -112,6 +112,7 @@ class PrioritySerializer(serializers.ModelSerializer):
             "slug",
             "introduction",
             "sia_summary",
+            "editors_note",
             "themes",
             "updated_at",
         ]
@@ -224,6 +225,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "number",
             "reference",
             "text",
+            "editors_note",
             "lead_body",
             "lead_partners",
             "status",

@@ -18,6 +18,11 @@ ACTION_COLUMNS = [
     ("priority", "The priority’s title"),
     ("action_ref", "The action’s reference: its priority’s number and its own, e.g. 1.3"),
     ("action", "What the Board will do, word for word as the plan says it"),
+    (
+        "editors_note",
+        "A note by the portal’s editors about the action’s text, e.g. where the document’s text ends; "
+        "not the plan’s words",
+    ),
     ("lead_body", "The board or group that oversees the action"),
     ("lead_partners", "The partner organisations leading it, separated by semicolons"),
     ("status", f"Where it stands: {_status_labels()}"),
@@ -54,6 +59,7 @@ def action_row(action):
         priority.title,
         action.reference,
         action.text,
+        action.editors_note,
         action.lead_body.name if action.lead_body else "",
         "; ".join(partner.name for partner in action.lead_partners.all()),
         action.get_status_display(),

@@ -200,6 +200,12 @@ class Priority(models.Model):
         blank=True,
         help_text="What the Strategic Intelligence Assessment says behind this priority.",
     )
+    editors_note = models.TextField(
+        "editors' note",
+        blank=True,
+        help_text="A note by the portal's editors, not the plan's words: e.g. measures the plan says are still "
+        "to come. Shown apart from the plan's text.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -333,6 +339,12 @@ class Action(models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
     number = models.PositiveSmallIntegerField(help_text="Order within the priority.")
     text = models.TextField(help_text="What the Board will do, word for word as the plan says it.")
+    editors_note = models.TextField(
+        "editors' note",
+        blank=True,
+        help_text="A note by the portal's editors about the plan's text, e.g. where the document's text ends. "
+        "Shown apart from the plan's words.",
+    )
     lead_body = models.ForeignKey(
         "governance.Body",
         on_delete=models.PROTECT,

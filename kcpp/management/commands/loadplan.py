@@ -137,6 +137,7 @@ class Loader:
                 "short_title": data.get("short_title", ""),
                 "introduction": data.get("introduction", ""),
                 "sia_summary": data.get("sia_summary", ""),
+                "editors_note": data.get("editors_note", ""),
             },
         )
         order = 0
@@ -150,8 +151,14 @@ class Loader:
                 self.get_or_create(
                     Theme, {"priority": priority, "parent": parent, "title": sub_theme}, {"order": order}
                 )
-        for number, text in enumerate(data.get("actions", []), start=1):
-            self.get_or_create(Action, {"priority": priority, "number": number}, {"text": text, "lead_body": board})
+        for number, action in enumerate(data.get("actions", []), start=1):
+            # An action is its text, or a table with its text and an editors' note about that text.
+            action = {"text": action} if isinstance(action, str) else action
+            self.get_or_create(
+                Action,
+                {"priority": priority, "number": number},
+                {"text": action["text"], "editors_note": action.get("editors_note", ""), "lead_body": board},
+            )
         for number, measure in enumerate(data.get("measures", []), start=1):
             self.load_measure(priority, number, dict(measure))
 
