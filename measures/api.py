@@ -52,7 +52,17 @@ class MeasureSerializer(serializers.ModelSerializer):
     target = serializers.CharField(source="target_text", read_only=True, help_text="The target in words.")
     status = serializers.SerializerMethodField()
     direction_of_travel = serializers.SerializerMethodField()
-    latest_value = serializers.SerializerMethodField(help_text="The latest final value for Kirklees as a whole.")
+    latest_value = serializers.SerializerMethodField(
+        help_text="The latest final value for Kirklees as a whole, for the kind of period the status is judged on."
+    )
+    year_to_date = serializers.SerializerMethodField(
+        help_text="A newer final value for part of that period (a quarter of an annual measure, say), shown beside "
+        "the status, which it does not change; null when there is none."
+    )
+    judged_on = serializers.SerializerMethodField(
+        help_text="The kind of period the status is judged on (year, quarter, month, other; null if not known yet) "
+        "and why."
+    )
     lead_partner = serializers.SerializerMethodField()
 
     class Meta:
@@ -85,6 +95,8 @@ class MeasureSerializer(serializers.ModelSerializer):
             "status",
             "direction_of_travel",
             "latest_value",
+            "year_to_date",
+            "judged_on",
             "data_source",
             "lead_partner",
             "reporting_frequency",
@@ -109,7 +121,26 @@ class MeasureSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LATEST)
     def get_latest_value(self, measure):
-        reading = measure.latest_reading
+        return self.reading(measure.latest_reading)
+
+    @extend_schema_field(LATEST)
+    def get_year_to_date(self, measure):
+        return self.reading(measure.year_to_date)
+
+    @extend_schema_field(
+        inline_serializer(
+            "JudgedOn",
+            fields={
+                "period": serializers.CharField(allow_null=True),
+                "explanation": serializers.CharField(),
+            },
+        )
+    )
+    def get_judged_on(self, measure):
+        kind, explanation = measure.judged_on
+        return {"period": kind.value if kind else None, "explanation": explanation}
+
+    def reading(self, reading):
         if reading is None:
             return None
         return {

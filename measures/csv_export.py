@@ -46,7 +46,8 @@ VALUE_COLUMNS = [
     (
         "status",
         f"For a figure for Kirklees as a whole, the status it gave the measure then ({_status_labels()}); "
-        "empty for a locality, because the plan sets its targets for Kirklees as a whole",
+        "empty for a locality, because the plan sets its targets for Kirklees as a whole, and for a figure "
+        "for a shorter period than the measure is judged on (a year to date)",
     ),
     ("source", "Where the figures come from"),
     ("illustrative", "true for illustrative (sample) data for demonstration, not a real figure; false for a real one"),
@@ -69,8 +70,10 @@ def statuses_at_the_time(values):
             series[value.measure_id].append(value)
     status_of = {}
     for measure_id, values_of_measure in series.items():
-        readings = [value.reading for value in values_of_measure]
-        for value, (_, status) in zip(values_of_measure, rules.series(measures[measure_id], readings), strict=True):
+        measure = measures[measure_id]
+        kind = rules.judged_on(measure, [value.period_kind for value in values_of_measure])[0]
+        judged = [value for value in values_of_measure if value.period_kind == kind]
+        for value, (_, status) in zip(judged, rules.series(measure, [value.reading for value in judged]), strict=True):
             status_of[value.pk] = status.label
     return status_of
 

@@ -11,14 +11,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import CharField, F, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Count, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from simple_history.models import HistoricalRecords
 
 from measures import status as rules
-from measures.status import Direction, Reading, TargetKind
+from measures.status import FREQUENCY_PERIODS, Direction, PeriodKind, Reading, TargetKind, period_kind_for
 from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
 
 AMOUNT = {"max_digits": 12, "decimal_places": 3}
@@ -61,6 +61,7 @@ def _reading_json(values):
             period_label="period_label",
             period_end="period_end",
             is_illustrative="is_illustrative",
+            period_kind="period_kind",
         )
     )
 
@@ -74,6 +75,7 @@ def _reading_from_json(data):
         period_label=data["period_label"],
         period_end=parse_date(end) if isinstance(end, str) else end,
         is_illustrative=bool(data["is_illustrative"]),
+        period_kind=data["period_kind"],
     )
 
 
@@ -85,20 +87,48 @@ class MeasureQuerySet(models.QuerySet):
     def with_latest(self, *, values=None):
         """Annotate each measure with its latest and previous Kirklees-wide readings, in the same query.
 
-        The status and direction of travel are computed from these, so a list of measures costs
-        one query however long it is. `values` are the reported values to read them from: the
-        published ones (final, never provisional) unless an officer's view asks for others.
+        Latest and previous are for the kind of period the status is judged on (`status.judged_on()`,
+        which this SQL follows): full years for an annual measure. The newest reading of any period
+        is there too, to show a year to date beside the status. The status and direction of travel
+        are computed from these, so a list of measures costs one query however long it is. `values`
+        are the reported values to read them from: the published ones (final, never provisional)
+        unless an officer's view asks for others.
         """
         values = ReportedValue.objects.published() if values is None else values
-        readings = values.kirklees_wide().filter(measure=OuterRef("pk")).newest_first()
-        return self.annotate(
+        newest = values.kirklees_wide().filter(measure=OuterRef("pk")).newest_first()
+        most_common = (
+            values.kirklees_wide()
+            .filter(measure=OuterRef("pk"))
+            .order_by()
+            .values("period_kind")
+            .annotate(figures=Count("pk"), last_end=Max("period_end"))
+            .order_by("-figures", "-last_end")
+            .values("period_kind")[:1]
+        )
+        judged_on = Case(
+            *(
+                When(reporting_frequency=frequency, then=Value(kind.value))
+                for frequency, kind in FREQUENCY_PERIODS.items()
+            ),
+            When(baseline_period_end__isnull=False, then=Value(PeriodKind.YEAR.value)),
+            default=Subquery(most_common),
+            output_field=CharField(),
+        )
+        readings = newest.filter(period_kind=OuterRef("judged_on_kind"))
+        return self.annotate(judged_on_kind=judged_on).annotate(
             latest_json=Subquery(_reading_json(readings)[:1]),
             previous_json=Subquery(_reading_json(readings)[1:2]),
+            newest_json=Subquery(_reading_json(newest)[:1]),
         )
 
     def with_latest_for_locality(self, locality):
-        """Annotate each measure with the latest published reading for one locality."""
-        readings = ReportedValue.objects.published().for_locality(locality).filter(measure=OuterRef("pk"))
+        """Annotate each measure (loaded `with_latest()`) with one locality's latest published reading
+        for the kind of period its status is judged on."""
+        readings = (
+            ReportedValue.objects.published()
+            .for_locality(locality)
+            .filter(measure=OuterRef("pk"), period_kind=OuterRef("judged_on_kind"))
+        )
         return self.annotate(locality_json=Subquery(_reading_json(readings.newest_first())[:1]))
 
 
@@ -332,6 +362,28 @@ class Measure(models.Model):
         return self._annotated_reading("previous")
 
     @property
+    def newest_reading(self):
+        """The newest Kirklees-wide reading, whatever its period."""
+        return self._annotated_reading("newest")
+
+    @property
+    def judged_on(self):
+        """The kind of period the status is judged on, and why: (PeriodKind or None, reason)."""
+        self._annotated_reading("newest")  # says how to load the annotations, if they are missing
+        return rules.judged_on(self, [self.judged_on_kind] if self.judged_on_kind else [])
+
+    @property
+    def year_to_date(self):
+        """A newer reading for a shorter period than the status is judged on (a quarter of an annual
+        measure, say): shown beside the status, never instead of it. None when there is none."""
+        newest, latest = self.newest_reading, self.latest_reading
+        if newest is None or newest.period_kind not in rules.SHORTER_PERIODS.get(self.judged_on[0], ()):
+            return None
+        if latest is not None and newest.period_end <= latest.period_end:
+            return None
+        return newest
+
+    @property
     def locality_reading(self):
         """The latest reading for the locality asked for in `with_latest_for_locality()`."""
         return self._annotated_reading("locality")
@@ -431,6 +483,13 @@ class ReportedValue(models.Model):
         blank=True,
         help_text="Leave empty to fill in from the dates: 2022/23 for a financial year, 2023/24 Q1 for a quarter.",
     )
+    period_kind = models.CharField(
+        max_length=10,
+        choices=PeriodKind,
+        default=PeriodKind.OTHER,
+        editable=False,
+        help_text="Worked out from the dates: a full year, a quarter, a month or another length.",
+    )
     locality = models.ForeignKey(
         Locality,
         on_delete=models.PROTECT,
@@ -483,8 +542,10 @@ class ReportedValue(models.Model):
         return f"{self.period_label or self.period_start}{where}: {value}"
 
     def save(self, *args, **kwargs):
-        if not self.period_label and self.period_start and self.period_end:
-            self.period_label = period_label_for(self.period_start, self.period_end)
+        if self.period_start and self.period_end:
+            self.period_kind = period_kind_for(self.period_start, self.period_end)
+            if not self.period_label:
+                self.period_label = period_label_for(self.period_start, self.period_end)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -498,7 +559,7 @@ class ReportedValue(models.Model):
     @property
     def reading(self):
         """The value as the status rules and the formatter read it."""
-        return Reading(self.value, self.period_label, self.period_end, self.is_illustrative)
+        return Reading(self.value, self.period_label, self.period_end, self.is_illustrative, self.period_kind)
 
     def deletion_refusal(self):
         """A final value counts towards the public status: it is corrected, not deleted."""

@@ -7,6 +7,10 @@ and how the chart draws it. `assess()` compares a measure's latest final reading
 `travel()` compares it with the reading before. The model, the pages, the charts, the CSV downloads
 and the API all use these two functions, so a status reads the same everywhere.
 
+A status is judged only on figures for the measure's own reporting period (`judged_on()`): an
+annual measure on full years. A figure for a shorter period (a quarter of an annual measure, say) is
+shown beside the status as the year to date, never instead of it.
+
 Nothing here runs a query: give it readings (see `Measure.objects.with_latest()`).
 """
 
@@ -53,6 +57,64 @@ class Travel(models.TextChoices):
     NOT_ENOUGH_DATA = "not_enough_data", "Not enough data"
 
 
+class PeriodKind(models.TextChoices):
+    """How long a reported value's period is."""
+
+    YEAR = "year", "Full-year"
+    QUARTER = "quarter", "Quarterly"
+    MONTH = "month", "Monthly"
+    OTHER = "other", "Other"
+
+
+def period_kind_for(start, end):
+    """A period's kind from its first and last days: a year, a quarter, a month, or another length."""
+    days = (end - start).days + 1
+    if 365 <= days <= 366:
+        return PeriodKind.YEAR
+    if 89 <= days <= 92:
+        return PeriodKind.QUARTER
+    if 28 <= days <= 31:
+        return PeriodKind.MONTH
+    return PeriodKind.OTHER
+
+
+# The period each stated reporting frequency is judged on (the measure's Frequency choices).
+FREQUENCY_PERIODS = {"annual": PeriodKind.YEAR, "quarterly": PeriodKind.QUARTER, "monthly": PeriodKind.MONTH}
+
+
+# The kinds of period that are part of a longer one: a quarter, a month or a year to date within a year.
+SHORTER_PERIODS = {
+    PeriodKind.YEAR: {PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.OTHER},
+    PeriodKind.QUARTER: {PeriodKind.MONTH},
+    PeriodKind.MONTH: set(),
+}
+
+
+def most_common_kind(kinds):
+    """The kind of period most of these figures (oldest first) are for; on a tie, the newer one's."""
+    counts = Counter(kinds)
+    return max(reversed(kinds), key=lambda kind: counts[kind]) if kinds else None
+
+
+def judged_on(measure, kinds_of_figures=()):
+    """The kind of period a measure's status is judged on, and why, as (kind or None, reason).
+
+    Its stated reporting frequency decides; where the plan states none, its baseline (always for a
+    full year here), else the period most of its figures are for (`kinds_of_figures`, oldest first).
+    The SQL in `Measure.objects.with_latest()` follows the same order.
+    """
+    if measure.reporting_frequency:
+        kind = FREQUENCY_PERIODS[measure.reporting_frequency]
+        return kind, f"{kind.label} figures: it is reported {measure.get_reporting_frequency_display().lower()}"
+    unstated = "the plan does not say how often it is reported"
+    if measure.baseline_period_end is not None:
+        return PeriodKind.YEAR, f"Full-year figures, like its baseline: {unstated}"
+    if kinds_of_figures:
+        kind = PeriodKind(most_common_kind(list(kinds_of_figures)))
+        return kind, f"{kind.label} figures, like most of its figures: {unstated}"
+    return None, f"Not known yet: {unstated}, and it has no baseline or figures"
+
+
 @dataclass(frozen=True)
 class Reading:
     """A value for a period, as the status rules need it."""
@@ -61,6 +123,7 @@ class Reading:
     period_label: str
     period_end: date | None = None
     is_illustrative: bool = False
+    period_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -330,6 +393,13 @@ def travel(measure, latest, previous):
         f"{trend.label}: {way} from {measure.format_value(previous.value)} in {label} "
         f"to {measure.format_value(latest.value)} in {latest.period_label}",
     )
+
+
+def unjudged_text(reading, judged_kind):
+    """Why a figure gave its measure no status: its period is not the kind the status is judged on."""
+    if judged_kind == PeriodKind.YEAR:
+        return "Year to date: not a full year, so it does not set the status"
+    return f"Not a {PeriodKind(judged_kind).label.lower()} figure, so it does not set the status"
 
 
 def series(measure, readings):

@@ -51,6 +51,10 @@ class StatusRow:
         return self.measure.show(self.latest)
 
     @property
+    def year_to_date_shown(self):
+        return self.measure.show(self.measure.year_to_date)
+
+    @property
     def locality_shown(self):
         return self.measure.show(self.locality_latest)
 
@@ -181,11 +185,16 @@ class MeasureStatusCSVView(MeasureStatusView):
 
 @dataclass(frozen=True)
 class SeriesRow:
-    """A Kirklees-wide value in the measure's table, with the status it gave the measure then."""
+    """A Kirklees-wide value in the measure's table, with the status it gave the measure then.
+
+    A figure for another kind of period than the status is judged on (a quarter of an annual
+    measure) gave it no status: `unjudged` says why instead.
+    """
 
     value: ReportedValue
-    status: Assessment
+    status: Assessment | None
     value_text: str
+    unjudged: str = ""
 
 
 def locality_table(measure, values, localities):
@@ -229,11 +238,22 @@ class MeasureDetailView(DetailView):
         measure = self.object
         values = self.published_values()
         kirklees = [value for value in values if value.locality_id is None]
-        series = [
-            SeriesRow(value, status, measure.show(reading).value)
-            for value, (reading, status) in zip(
-                kirklees, rules.series(measure, [value.reading for value in kirklees]), strict=True
+        judged_kind = measure.judged_on[0]
+        judged = [value for value in kirklees if value.period_kind == judged_kind]
+        status_of = {
+            value.pk: status
+            for value, (_, status) in zip(
+                judged, rules.series(measure, [value.reading for value in judged]), strict=True
             )
+        }
+        series = [
+            SeriesRow(
+                value,
+                status_of.get(value.pk),
+                measure.show(value.reading).value,
+                "" if value.pk in status_of else rules.unjudged_text(value.reading, judged_kind),
+            )
+            for value in kirklees
         ]
         localities = list(Locality.objects.order_by("order", "name")) if measure.reported_by_locality else []
         by_locality = locality_table(measure, values, localities) if localities else []
@@ -248,7 +268,9 @@ class MeasureDetailView(DetailView):
             travel=measure.travel,
             direction=measure.direction_text,
             series=series,
-            chart=line_chart(measure, [value.reading for value in kirklees]),
+            chart=line_chart(measure, [value.reading for value in judged]),
+            judged_on=measure.judged_on[1],
+            year_to_date=measure.show(measure.year_to_date),
             localities=localities,
             by_locality=by_locality,
             any_illustrative=rules.any_illustrative(value.reading for value in values),

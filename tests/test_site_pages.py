@@ -13,7 +13,7 @@ from governance.tests.factories import MeetingFactory
 from measures.models import ReportedValue
 from measures.tests.factories import ReportedValueFactory
 from priorities.models import PlanEdition, Priority, PublicationStatus
-from priorities.tests.factories import ActionFactory, PlanEditionFactory, PriorityFactory
+from priorities.tests.factories import ActionFactory, PlanEditionFactory, PriorityFactory, PublishedEditionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +236,26 @@ def test_the_sitemap_lists_every_public_page_and_nothing_private(client, real_pl
     # Every listed page opens.
     for location in sorted(locations)[:: max(1, len(locations) // 25)]:
         assert client.get(location).status_code == 200, location
+
+
+def test_editors_notes_show_apart_from_the_plans_words(client):
+    priority = PriorityFactory(
+        edition=PublishedEditionFactory(), editors_note="Measures for this priority are still to come."
+    )
+    action = ActionFactory(
+        priority=priority, text="Deliver services right first time, every", editors_note="The plan's text ends here."
+    )
+
+    page = text(client.get(priority.get_absolute_url()))
+    assert (
+        "Deliver services right first time, every Editors’ note (not the plan’s words): The plan's text ends here."
+        in page
+    )
+    assert "Editors’ note (not the plan’s words): Measures for this priority are still to come." in page
+    action_page = text(client.get(action.get_absolute_url()))
+    assert "every Editors’ note (not the plan’s words): The plan's text ends here." in action_page
+    api = client.get(f"/api/v1/actions/{action.pk}/").json()
+    assert (api["text"], api["editors_note"]) == (
+        "Deliver services right first time, every",
+        "The plan's text ends here.",
+    )

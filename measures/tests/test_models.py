@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -7,6 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
+from core.testing import text
+from measures import status as rules
 from measures.models import Measure, ReportedValue, period_label_for
 from measures.status import MeasureStatus
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
@@ -24,6 +28,10 @@ def add_value(measure, year, value, **fields):
 
 def annotated(measure, **options):
     return Measure.objects.with_latest(**options).get(pk=measure.pk)
+
+
+def csv_rows(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
 def public_measure(**fields):
@@ -189,3 +197,101 @@ def test_a_measure_with_values_cannot_be_deleted():
 def test_baseline_period_end_follows_from_the_baseline_period():
     assert MeasureFactory(baseline_period="2021/22", baseline_period_end=None).baseline_period_end == date(2022, 3, 31)
     assert MeasureFactory(baseline_period="2021", baseline_period_end=None).baseline_period_end == date(2021, 12, 31)
+
+
+# ---- a status is judged on figures for the measure's own reporting period ----------------------------
+
+QUARTER = {(2023, 1): (date(2023, 4, 1), date(2023, 6, 30)), (2024, 1): (date(2024, 4, 1), date(2024, 6, 30))}
+TARGETS = {
+    "below_baseline": {},
+    "above_baseline": {"direction": "higher", "baseline_value": Decimal(100)},
+    "below_threshold": {"target_value": Decimal(4000)},
+    "above_threshold": {"direction": "higher", "baseline_value": Decimal(100), "target_value": Decimal(150)},
+    "change_per_year": {"target_value": Decimal(10)},
+    "set_elsewhere": {"target_value": Decimal(4000), "target_set_by": "West Yorkshire Police and Crime Plan"},
+    "not_set": {"baseline_value": None, "baseline_period": "", "baseline_period_end": None},
+}
+
+
+def add_period(measure, start, end, value):
+    return ReportedValueFactory(measure=measure, period_start=start, period_end=end, value=Decimal(value))
+
+
+@pytest.mark.parametrize("frequency", ["annual", "quarterly", ""])
+@pytest.mark.parametrize("target_kind", list(TARGETS))
+def test_a_status_is_judged_only_on_figures_for_its_own_period(target_kind, frequency):
+    """Every kind of target, with each frequency: a newer figure for a shorter period never sets the status."""
+    measure = public_measure(target_kind=target_kind, reporting_frequency=frequency, **TARGETS[target_kind])
+    if frequency == "quarterly":
+        judged = [add_period(measure, *QUARTER[(2023, 1)], 4300), add_period(measure, *QUARTER[(2024, 1)], 4500)]
+        # A full year that ends after the latest quarter is not a quarter: it neither sets nor shows.
+        add_period(measure, date(2023, 7, 1), date(2024, 6, 30), 9000)
+        shorter = add_period(measure, date(2024, 7, 1), date(2024, 7, 31), 250)
+    else:
+        judged = [add_value(measure, 2022, 4300), add_value(measure, 2023, 4500)]
+        shorter = add_period(measure, *QUARTER[(2024, 1)], 250)
+
+    m = annotated(measure)
+    readings = [value.reading for value in judged]
+    expected = rules.assess(m, readings[1], readings[0])
+    assert (m.status.code, m.status.explanation) == (expected.code, expected.explanation)
+    assert m.latest_reading.period_label == judged[1].period_label
+    assert m.year_to_date.period_label == shorter.period_label
+    assert "250" not in m.status.explanation
+
+
+def test_a_quarter_of_an_annual_measure_shows_as_the_year_to_date_beside_the_annual_status(client):
+    measure = public_measure(reporting_frequency="annual")  # below 4,404, lower is better
+    add_value(measure, 2023, 4100)
+    add_period(measure, *QUARTER[(2024, 1)], 250)
+
+    page = text(client.get(measure.get_absolute_url()))
+    assert "On track: 4,100 in 2023/24 is below the target" in page
+    assert "Year to date 250 in 2024/25 Q1" in page
+    assert "Full-year figures: it is reported annually" in page
+    row = next(row for row in csv_rows(client.get(f"{measure.get_absolute_url()}values.csv")) if row["value"] == "250")
+    assert row["status"] == ""
+    api = client.get(f"/api/v1/measures/{measure.code}/").json()
+    assert api["latest_value"]["period"] == "2023/24"
+    assert api["year_to_date"]["period"] == "2024/25 Q1"
+    assert api["judged_on"] == {"period": "year", "explanation": "Full-year figures: it is reported annually"}
+
+
+def test_an_unstated_frequency_is_judged_like_the_baseline_and_says_so():
+    measure = public_measure(reporting_frequency="")
+    add_value(measure, 2023, 4100)
+    add_period(measure, *QUARTER[(2024, 1)], 9999)
+
+    m = annotated(measure)
+    assert m.status.code == MeasureStatus.ON_TRACK
+    assert m.judged_on[1] == "Full-year figures, like its baseline: the plan does not say how often it is reported"
+
+
+def test_with_no_frequency_or_baseline_most_of_its_figures_say_which_period():
+    measure = public_measure(reporting_frequency="", **TARGETS["not_set"])
+    add_period(measure, *QUARTER[(2023, 1)], 70)
+    add_period(measure, *QUARTER[(2024, 1)], 60)
+    add_value(measure, 2024, 240)  # one full year, newer than the quarters
+
+    m = annotated(measure)
+    assert m.judged_on == (
+        "quarter",
+        "Quarterly figures, like most of its figures: the plan does not say how often it is reported",
+    )
+    assert m.latest_reading.period_label == "2024/25 Q1"
+    assert m.previous_reading.period_label == "2023/24 Q1"
+    assert m.year_to_date is None
+    assert rules.judged_on(m, ["quarter", "quarter", "year"])[0] == m.judged_on[0]
+    assert rules.most_common_kind(["year", "quarter"]) == "quarter"  # a tie goes to the newer
+
+
+def test_the_kind_of_period_is_worked_out_from_the_dates():
+    measure = public_measure()
+    kinds = [
+        add_period(measure, date(2022, 4, 1), date(2023, 3, 31), 1).period_kind,
+        add_period(measure, date(2024, 1, 1), date(2024, 12, 31), 1).period_kind,
+        add_period(measure, date(2023, 10, 1), date(2023, 12, 31), 1).period_kind,
+        add_period(measure, date(2024, 2, 1), date(2024, 2, 29), 1).period_kind,
+        add_period(measure, date(2023, 4, 1), date(2023, 9, 30), 1).period_kind,
+    ]
+    assert kinds == ["year", "year", "quarter", "month", "other"]
