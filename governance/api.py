@@ -109,11 +109,24 @@ MINUTES = inline_serializer(
 )
 
 
+# A meeting's date to the precision known: year, year-month or year-month-day (ISO 8601).
+DATE_AS_KNOWN = {
+    "type": "string",
+    "pattern": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+    "example": "2022-12",
+}
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail")
     web_url = WebURLField()
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     body_name = serializers.CharField(source="body.name", read_only=True)
+    date = serializers.SerializerMethodField(
+        help_text="The date in ISO 8601 as far as it is known: `2024-01-09` when the day is known, `2022-12` when "
+        "only the month is, `2020` when only the year is (`date_precision` says which). The date filters and the "
+        "order treat a month or year as its first day."
+    )
     date_text = serializers.CharField(read_only=True, help_text="The date as far as it is known, e.g. December 2022.")
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
     minutes = serializers.SerializerMethodField(help_text="The minutes once published; null until then.")
@@ -138,6 +151,10 @@ class MeetingSerializer(serializers.ModelSerializer):
             "documents",
             "updated_at",
         ]
+
+    @extend_schema_field(DATE_AS_KNOWN)
+    def get_date(self, meeting):
+        return meeting.date_iso
 
     @extend_schema_field(MINUTES)
     def get_minutes(self, meeting):

@@ -1,10 +1,11 @@
 """Atom feeds of the partnership's public meetings and of their published minutes.
 
 Meetings carry dates, some known only to the month or year; feeds need timezone-aware datetimes, so a
-meeting is dated at its start time when known, otherwise at midnight (London time) on its recorded
-date, which for a month-only or year-only meeting is the first day of that month or year. Titles use
-the date as recorded ("December 2022"), so no reader is shown a day nobody knows. Entry ids are tag
-URIs built from the record's id, so they stay the same whatever host serves the feed.
+meeting known to the day is published at its start time when known, otherwise at midnight (London
+time). A meeting known only to the month or year has no published time at all (the first of the month
+would be a day nobody knows); Atom needs only an updated time, which is when the record last changed.
+Titles use the date as recorded ("December 2022"). Entry ids are tag URIs built from the record's id,
+so they stay the same whatever host serves the feed.
 """
 
 from datetime import datetime, time
@@ -60,10 +61,13 @@ class MeetingFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, meeting):
+        if meeting.date_precision != meeting.DatePrecision.DAY:
+            return None
         return aware(meeting.date, meeting.start_time)
 
     def item_updateddate(self, meeting):
-        return max(meeting.updated_at, self.item_pubdate(meeting))
+        published = self.item_pubdate(meeting)
+        return max(meeting.updated_at, published) if published else meeting.updated_at
 
 
 class MinutesFeed(Feed):

@@ -209,6 +209,16 @@ class Meeting(models.Model):
             return f"{self.date:%B %Y}"
         return f"{self.date:%-d %B %Y}"
 
+    @property
+    def date_iso(self):
+        """The date in ISO 8601 as far as it is known: 2024-01-09, 2022-12 or 2020, never a made-up day."""
+        day = self.date.isoformat()
+        if self.date_precision == self.DatePrecision.YEAR:
+            return day[: len("YYYY")]
+        if self.date_precision == self.DatePrecision.MONTH:
+            return day[: len("YYYY-MM")]
+        return day
+
     def clean(self):
         if self.date and self.date_precision == self.DatePrecision.MONTH and self.date.day != 1:
             raise ValidationError({"date": "For a month-only date, give the first day of the month."})

@@ -154,6 +154,26 @@ def test_a_meeting_carries_its_agenda_decisions_and_published_minutes(client):
     assert record["date_text"] == "2020"
 
 
+def test_a_meeting_is_dated_only_as_far_as_it_is_known(client):
+    board = Body.objects.get(slug="communities-board")
+    on_the_day = MeetingFactory(body=board, date=date(2024, 1, 9))
+    in_the_month = Meeting.objects.get(body=board, date=date(2022, 12, 1))
+    in_the_year = Meeting.objects.get(body__slug="overview-and-scrutiny")
+    listed = {meeting["id"]: meeting for meeting in results(client, "meetings/?page_size=200")}
+    for meeting, expected in [
+        (on_the_day, {"date": "2024-01-09", "date_precision": "day", "date_text": "9 January 2024"}),
+        (in_the_month, {"date": "2022-12", "date_precision": "month", "date_text": "December 2022"}),
+        (in_the_year, {"date": "2020", "date_precision": "year", "date_text": "2020"}),
+    ]:
+        record = get(client, f"meetings/{meeting.pk}/").json()
+        assert {key: record[key] for key in expected} == expected
+        assert {key: listed[meeting.pk][key] for key in expected} == expected
+    # The filters still read the recorded date, where a month or a year counts as its first day.
+    assert "2022-12" in [meeting["date"] for meeting in results(client, "meetings/?date_from=2022-12-01")]
+    assert "2022-12" not in [meeting["date"] for meeting in results(client, "meetings/?date_from=2022-12-02")]
+    assert [meeting["date"] for meeting in results(client, "meetings/?year=2020")] == ["2020"]
+
+
 # ---- only what is published -------------------------------------------------------------------------
 
 
@@ -279,7 +299,7 @@ def test_meetings_filter_by_body_year_and_date_range(client):
     board = results(client, "meetings/?body=communities-board")
     assert board and {meeting["body"] for meeting in board} == {"communities-board"}
     in_2022 = results(client, "meetings/?date_from=2022-01-01&date_to=2022-12-31")
-    assert in_2022 and all(meeting["date"].startswith("2022-") for meeting in in_2022)
+    assert in_2022 and all(meeting["date"].startswith("2022") for meeting in in_2022)
     assert results(client, "meetings/?year=2022") == in_2022
     assert [meeting["date"] for meeting in board] == sorted((meeting["date"] for meeting in board), reverse=True)
 
@@ -516,6 +536,17 @@ def test_the_schema_documents_the_filters_and_the_errors(client):
     assert {"body", "year", "date_from", "date_to"} <= meetings
     actions = {parameter["name"] for parameter in paths["/api/v1/actions/"]["get"]["parameters"]}
     assert {"priority", "status", "lead_partner", "lead_body"} <= actions
+
+
+def test_the_schema_documents_a_meeting_date_as_far_as_it_is_known(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    field = schema["components"]["schemas"]["Meeting"]["properties"]["date"]
+    assert field["type"] == "string"
+    assert "format" not in field  # not `date`, which would promise a whole day
+    pattern = re.compile(field["pattern"])
+    assert all(pattern.search(known) for known in ["2024-01-09", "2022-12", "2020"])
+    assert not any(pattern.search(other) for other in ["2022-13", "2024-1-9", "2024-01-09T10:00", "December 2022"])
+    assert all(form in field["description"] for form in ["`2024-01-09`", "`2022-12`", "`2020`"])
 
 
 def test_the_docs_page_is_served_from_our_own_files(client):

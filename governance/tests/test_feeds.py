@@ -1,7 +1,7 @@
 """The Atom feeds of meetings and of published minutes, read as a feed reader would."""
 
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -28,6 +28,9 @@ def read_feed(client, url, **headers):
 def entries(feed):
     result = []
     for entry in feed.findall("atom:entry", ATOM):
+        # What RFC 4287 requires of every entry; a published time is optional.
+        for required in ("atom:id", "atom:title", "atom:updated"):
+            assert entry.find(required, ATOM) is not None, required
         published = entry.findtext("atom:published", None, ATOM)
         result.append(
             {
@@ -57,9 +60,12 @@ def test_the_meeting_feed_lists_every_public_meeting_newest_first(client, real_p
 
 def test_feed_dates_are_timezone_aware_and_in_london_time(client, real_plan):
     feed = entries(read_feed(client, "/meetings/feed/"))
+    dated = [entry for entry in feed if entry["published"] is not None]
+    assert len(dated) == 3  # the meetings known to the day
     for entry in feed:
-        assert entry["published"].tzinfo is not None
         assert entry["updated"].tzinfo is not None
+    for entry in dated:
+        assert entry["published"].tzinfo is not None
         assert entry["updated"] >= entry["published"]
     # A summer meeting is at midnight British Summer Time; a winter one at midnight GMT.
     assert feed[0]["published"].isoformat() == "2023-07-25T00:00:00+01:00"
@@ -70,6 +76,33 @@ def test_a_meeting_with_a_start_time_is_dated_at_that_time(client):
     MeetingFactory(date=date(2024, 6, 4), start_time=time(14, 30))
     (entry,) = entries(read_feed(client, "/meetings/feed/"))
     assert entry["published"].isoformat() == "2024-06-04T14:30:00+01:00"
+
+
+def test_only_a_meeting_known_to_the_day_has_a_published_date(client):
+    day = MeetingFactory(date=date(2024, 1, 9))
+    month = MeetingFactory(date=date(2022, 12, 1), date_precision=Meeting.DatePrecision.MONTH)
+    year = MeetingFactory(date=date(2020, 1, 1), date_precision=Meeting.DatePrecision.YEAR)
+    changed = {
+        day: datetime(2024, 2, 1, 10, 0, tzinfo=UTC),
+        month: datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
+        year: datetime(2023, 3, 14, 16, 45, tzinfo=UTC),
+    }
+    for meeting, updated_at in changed.items():
+        Meeting.objects.filter(pk=meeting.pk).update(updated_at=updated_at)
+    feed = read_feed(client, "/meetings/feed/")
+    on_the_day, in_the_month, in_the_year = entries(feed)
+    assert on_the_day["title"].endswith(", 9 January 2024")
+    assert on_the_day["published"].isoformat() == "2024-01-09T00:00:00+00:00"
+    assert on_the_day["updated"] == changed[day]
+    # No midnight on the 1st that nobody recorded: only when the record last changed.
+    assert in_the_month["title"].endswith(", December 2022")
+    assert in_the_month["published"] is None
+    assert in_the_month["updated"] == changed[month]
+    assert in_the_year["title"].endswith(", 2020")
+    assert in_the_year["published"] is None
+    assert in_the_year["updated"] == changed[year]
+    # The feed was last updated when its most recently changed entry was.
+    assert datetime.fromisoformat(feed.findtext("atom:updated", None, ATOM)) == changed[month]
 
 
 def test_feed_entry_ids_are_unique_and_stable_whatever_the_host(client, real_plan):

@@ -24,15 +24,18 @@ def messages(instance):
 
 
 @pytest.mark.parametrize(
-    ("day", "precision", "text"),
+    ("day", "precision", "text", "iso"),
     [
-        (date(2023, 7, 25), Meeting.DatePrecision.DAY, "25 July 2023"),
-        (date(2022, 12, 1), Meeting.DatePrecision.MONTH, "December 2022"),
-        (date(2020, 1, 1), Meeting.DatePrecision.YEAR, "2020"),
+        (date(2023, 7, 25), Meeting.DatePrecision.DAY, "25 July 2023", "2023-07-25"),
+        (date(2024, 1, 9), Meeting.DatePrecision.DAY, "9 January 2024", "2024-01-09"),
+        (date(2022, 12, 1), Meeting.DatePrecision.MONTH, "December 2022", "2022-12"),
+        (date(2020, 1, 1), Meeting.DatePrecision.YEAR, "2020", "2020"),
     ],
 )
-def test_a_meeting_date_shows_only_what_is_known(day, precision, text):
-    assert MeetingFactory.build(date=day, date_precision=precision).date_text == text
+def test_a_meeting_date_shows_only_what_is_known(day, precision, text, iso):
+    meeting = MeetingFactory.build(date=day, date_precision=precision)
+    assert meeting.date_text == text
+    assert meeting.date_iso == iso
 
 
 def test_a_partly_known_date_must_be_entered_consistently():
