@@ -139,6 +139,10 @@ def data_scale(request, real_plan_for_module, django_db_blocker):
         connection.features.supports_json_field  # noqa: B018
         scaled = transaction.atomic()
         scaled.__enter__()
+        # The plan names no measure's lead partner: give one a lead, as an officer would, so that the
+        # page filtered by lead partner has a measure to show.
+        police = PartnerOrganisation.objects.get(name="West Yorkshire Police")
+        Measure.objects.filter(code="KPM-1.1").update(lead_partner=police)
         if request.param == 10:
             # No page reads the change history, and writing it would more than double the time this takes.
             with override_settings(SIMPLE_HISTORY_ENABLED=False):
