@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PublicationStatusEnum": "priorities.models.PublicationStatus",
         "ActionStatusEnum": "priorities.models.Action.Status",
+        "ActionFlagEnum": "priorities.models.Action.Flag",
     },
 }
 

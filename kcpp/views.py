@@ -105,7 +105,7 @@ class PriorityDetailView(TemplateView):
                 Prefetch("themes", queryset=Theme.objects.filter(parent=None).prefetch_related("sub_themes")),
                 Prefetch(
                     "actions",
-                    queryset=Action.objects.select_related("lead_body").prefetch_related("lead_partners"),
+                    queryset=Action.objects.with_status().select_related("lead_body").prefetch_related("lead_partners"),
                 ),
                 Prefetch("measures", queryset=measures_with_status()),
             ),
@@ -114,6 +114,7 @@ class PriorityDetailView(TemplateView):
         )
         measures = list(priority.measures.all())
         edition = priority.edition
+        today = timezone.localdate()
         context["breadcrumbs"] = [
             ("Home", reverse("home")),
             (edition.title, reverse("priorities:edition-detail", kwargs={"slug": edition.slug})),
@@ -122,6 +123,7 @@ class PriorityDetailView(TemplateView):
         context.update(
             priority=priority,
             edition=priority.edition,
+            actions=[(action, action.flag(as_of=today)) for action in priority.actions.all()],
             measures=measures,
             has_illustrative=StatusSummary.of(measures).has_illustrative,
         )

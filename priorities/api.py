@@ -5,7 +5,8 @@ Only what residents may see: editions that are published or archived, never draf
 
 import django_filters
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema_field
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
@@ -200,6 +201,17 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         fields = ["date", "status", "commentary", "reported_by"]
 
 
+FLAG = inline_serializer(
+    "ActionFlag",
+    fields={
+        "code": serializers.ChoiceField(choices=Action.Flag.choices),
+        "label": serializers.CharField(),
+        "explanation": serializers.CharField(help_text="One line with the dates, as the pages show it."),
+    },
+    allow_null=True,
+)
+
+
 class ActionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:action-detail")
     web_url = WebURLField()
@@ -210,7 +222,16 @@ class ActionSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True, allow_null=True, help_text="The lead body's slug."
     )
     lead_partners = PartnerSummarySerializer(many=True, read_only=True)
+    status = serializers.ChoiceField(
+        choices=Action.Status.choices,
+        read_only=True,
+        help_text="The status its latest progress update gives (latest by date), or no_update without one.",
+    )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    flag = serializers.SerializerMethodField(
+        help_text="What its dates say needs attention today: overdue (due date passed, not completed) or "
+        "update_due (no progress update for two quarters, 182 days); null for none."
+    )
     updates = ProgressUpdateSerializer(many=True, read_only=True, help_text="Progress reports, newest first.")
 
     class Meta:
@@ -230,12 +251,18 @@ class ActionSerializer(serializers.ModelSerializer):
             "lead_partners",
             "status",
             "status_label",
+            "flag",
             "start_date",
             "due_date",
             "progress",
             "updates",
             "updated_at",
         ]
+
+    @extend_schema_field(FLAG)
+    def get_flag(self, action):
+        flag = action.flag(as_of=self.context["as_of"])
+        return None if flag is None else {"code": flag.code, "label": flag.label, "explanation": flag.explanation}
 
 
 @documented(ActionSerializer, noun="actions")
@@ -246,10 +273,15 @@ class ActionViewSet(ReadOnlyModelViewSet):
     filterset_class = ActionFilter
     queryset = (
         Action.objects.public()
+        .with_status()
         .select_related("priority__edition", "lead_body")
         .prefetch_related("lead_partners", "updates")
         .order_by("-priority__edition__start_year", "priority__number", "number")
     )
+
+    def get_serializer_context(self):
+        # Flags are read as of today, where the site is.
+        return {**super().get_serializer_context(), "as_of": timezone.localdate()}
 
 
 # ---- localities and partners ------------------------------------------------------------------------

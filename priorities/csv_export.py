@@ -25,7 +25,13 @@ ACTION_COLUMNS = [
     ),
     ("lead_body", "The board or group that oversees the action"),
     ("lead_partners", "The partner organisations leading it, separated by semicolons"),
-    ("status", f"Where it stands: {_status_labels()}"),
+    ("status", f"Where it stands, as its latest progress update says: {_status_labels()}"),
+    (
+        "flag",
+        "What its dates say needs attention on the day of the download: Overdue (its due date has passed and it "
+        "is not completed) or Update due (no progress update for two quarters, 182 days, counted from its "
+        "latest update, else its start date, else 1 January of its plan’s first year); empty if neither",
+    ),
     ("start_date", "When it starts (YYYY-MM-DD); empty if not set"),
     ("due_date", "When it is due (YYYY-MM-DD); empty if not set"),
     ("progress_percent", "Per cent complete, 0 to 100, where the lead reports one"),
@@ -38,21 +44,20 @@ ACTION_CSV_HEADER = [name for name, _ in ACTION_COLUMNS]
 
 def actions_for_csv(actions):
     """`actions` with all their rows need, current plan first, in the plan's order: two queries in all."""
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-date", "-pk")
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).newest_first()
     partners = Prefetch("lead_partners", queryset=PartnerOrganisation.objects.order_by("name"))
     return (
-        actions.select_related("priority__edition", "lead_body")
+        actions.with_status()
+        .select_related("priority__edition", "lead_body")
         .prefetch_related(partners)
-        .annotate(
-            latest_update_date=Subquery(latest.values("date")[:1]),
-            latest_update=Subquery(latest.values("commentary")[:1]),
-        )
+        .annotate(latest_update=Subquery(latest.values("commentary")[:1]))
         .order_by("-priority__edition__start_year", "-priority__edition__end_year", "priority__number", "number", "pk")
     )
 
 
-def action_row(action):
+def action_row(action, as_of):
     priority = action.priority
+    flag = action.flag(as_of=as_of)
     return [
         priority.edition.slug,
         priority.number,
@@ -63,6 +68,7 @@ def action_row(action):
         action.lead_body.name if action.lead_body else "",
         "; ".join(partner.name for partner in action.lead_partners.all()),
         action.get_status_display(),
+        flag.label if flag else "",
         action.start_date,
         action.due_date,
         action.progress,
@@ -72,5 +78,6 @@ def action_row(action):
     ]
 
 
-def action_rows(actions):
-    return [action_row(action) for action in actions_for_csv(actions)]
+def action_rows(actions, *, as_of):
+    """The rows of the actions CSV, with each action's flag as it stands on `as_of`."""
+    return [action_row(action, as_of) for action in actions_for_csv(actions)]

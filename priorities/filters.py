@@ -20,7 +20,7 @@ def lead_bodies(request=None):
 
 
 class ActionFilter(django_filters.FilterSet):
-    """Actions by plan edition, priority of the current plan, status, lead partner and lead body."""
+    """Actions by plan edition, priority of the current plan, status (the latest update's), lead partner, lead body."""
 
     edition = django_filters.ModelChoiceFilter(
         field_name="priority__edition",
@@ -38,7 +38,10 @@ class ActionFilter(django_filters.FilterSet):
         error_messages=choice_errors("priority"),
     )
     status = django_filters.ChoiceFilter(
-        choices=Action.Status.choices, label="Status", error_messages=choice_errors("status")
+        choices=Action.Status.choices,
+        method="filter_status",
+        label="Status",
+        error_messages=choice_errors("status"),
     )
     lead_partner = django_filters.ModelChoiceFilter(
         field_name="lead_partners",
@@ -59,3 +62,7 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = ["edition", "priority", "status", "lead_partner", "lead_body"]
         form = GovukFilterForm
+
+    def filter_status(self, queryset, name, value):
+        # The status is the latest progress update's, which only the annotation knows.
+        return queryset.with_status().filter(latest_status=value)

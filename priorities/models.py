@@ -6,10 +6,15 @@ A record that belongs to a published or archived edition is public, and its `del
 says so: the admin refuses to delete it and shows that message instead.
 """
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from simple_history.models import HistoricalRecords
 
 from core.text import describe
@@ -324,6 +329,35 @@ class ActionQuerySet(models.QuerySet):
     def public(self):
         return self.exclude(priority__edition__status=PublicationStatus.DRAFT)
 
+    def with_status(self):
+        """Annotate each action with its latest progress update's status and date, in the same query.
+
+        An action's status is its latest update's (latest by date, then by id), or "No update yet"
+        when it has none: `latest_status` is that status's code, `latest_update_date` the update's date
+        (None without one). `Action.status` and `Action.flag()` read them, so a list costs no query per
+        action, and filtering on `latest_status` filters on the status. Calling it twice changes nothing.
+        """
+        if "latest_status" in self.query.annotations:
+            return self
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).newest_first()
+        return self.annotate(
+            latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value(Action.Status.NO_UPDATE)),
+            latest_update_date=Subquery(latest.values("date")[:1]),
+        )
+
+
+@dataclass(frozen=True)
+class ActionFlag:
+    """A warning about an action read from its dates (overdue, update due), with one line saying why."""
+
+    code: str
+    label: str
+    explanation: str
+
+
+def long_date(day):
+    return format_date(day, "j F Y")
+
 
 class Action(models.Model):
     """Something the Communities Board says it will do under a priority ('The Board will ...')."""
@@ -335,6 +369,13 @@ class Action(models.Model):
         AT_RISK = "at_risk", "At risk"
         DELAYED = "delayed", "Delayed"
         COMPLETED = "completed", "Completed"
+
+    class Flag(models.TextChoices):
+        OVERDUE = "overdue", "Overdue"
+        UPDATE_DUE = "update_due", "Update due"
+
+    # How long an action may go without a progress update: two quarters.
+    UPDATE_INTERVAL = timedelta(days=182)
 
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
     number = models.PositiveSmallIntegerField(help_text="Order within the priority.")
@@ -356,7 +397,6 @@ class Action(models.Model):
     lead_partners = models.ManyToManyField(
         PartnerOrganisation, blank=True, related_name="actions_led", help_text="Partner organisations leading it."
     )
-    status = models.CharField(max_length=20, choices=Status, default=Status.NO_UPDATE)
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(
@@ -406,20 +446,92 @@ class Action(models.Model):
     def deletion_refusal(self):
         return self.priority.edition.refusal_for_part(self)
 
-    def clean(self):
-        if self.status == self.Status.COMPLETED and self.progress is not None and self.progress < 100:
-            raise ValidationError({"progress": "A completed action is 100% complete; change the status or progress."})
+    # ---- status: its latest progress update's, annotated by ActionQuerySet.with_status() ---------
+
+    def _annotated(self, name):
+        if self._state.adding:
+            return None  # not saved yet, so no progress update yet
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise AttributeError(
+                "An action's status comes from its latest progress update: "
+                "load actions with Action.objects.with_status()."
+            ) from None
+
+    @property
+    def status(self):
+        """The latest progress update's status (latest by date, then by id), or "No update yet" without one."""
+        return self.Status(self._annotated("latest_status") or self.Status.NO_UPDATE)
+
+    def get_status_display(self):
+        return self.status.label
+
+    def flag(self, *, as_of):
+        """What the dates say needs attention on `as_of`, or None: overdue first, else an update due.
+
+        Overdue: the due date has passed and the action is not completed. Update due: no progress
+        update for two quarters (182 days), counting from the latest update, else from the start
+        date, else from 1 January of its plan edition's first year; only on the current plan. A
+        completed action has no flag.
+        Runs no query once loaded with `with_status()` and its priority's edition.
+        """
+        if self.status == self.Status.COMPLETED:
+            return None
+        if self.due_date is not None and as_of > self.due_date:
+            return ActionFlag(
+                self.Flag.OVERDUE, self.Flag.OVERDUE.label, f"Due {long_date(self.due_date)}; not completed"
+            )
+        if not self.priority.edition.is_current:
+            return None  # updates are expected only on the plan in force, not on a draft or a replaced one
+        last_update = self._annotated("latest_update_date")
+        if last_update is not None:
+            since, which = last_update, "Last progress update {since}; next due by {due_by}"
+        elif self.start_date is not None:
+            since, which = self.start_date, "No progress update since it started on {since}; first due by {due_by}"
+        else:
+            since = date(self.priority.edition.start_year, 1, 1)
+            which = "No progress update since its plan began on {since}; first due by {due_by}"
+        due_by = since + self.UPDATE_INTERVAL
+        if as_of < due_by:
+            return None
+        explanation = which.format(since=long_date(since), due_by=long_date(due_by))
+        return ActionFlag(self.Flag.UPDATE_DUE, self.Flag.UPDATE_DUE.label, explanation)
+
+    def check_progress(self, status):
+        """Refuse a progress under 100% beside `status`, the action's latest update's, if that is completed.
+
+        The rule spans the action and its updates, so it is checked where both are edited together:
+        the action's admin page (its progress updates inline) and the progress update's own page.
+        """
+        if status == self.Status.COMPLETED and self.progress is not None and self.progress < 100:
+            raise ValidationError(
+                f"A completed action is 100% complete, but this one's progress is {self.progress}%. Either make "
+                "its progress 100 (or leave it empty), or give its latest progress update another status."
+            )
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def newest_first(self):
+        """Latest first: by date, then by id, so of two updates on one day the one entered later wins."""
+        return self.order_by("-date", "-pk")
 
 
 class ProgressUpdate(models.Model):
-    """A dated progress report on an action, with the lead's commentary."""
+    """A dated progress report on an action, with the lead's commentary; the latest gives the action's status."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField()
-    status = models.CharField(max_length=20, choices=Action.Status, help_text="The action's status at that date.")
+    status = models.CharField(
+        max_length=20,
+        choices=Action.Status,
+        help_text="The action's status at that date. The latest update's status is the action's status.",
+    )
     commentary = models.TextField()
     reported_by = models.CharField(max_length=200, blank=True, help_text="Who gave the update, and for which partner.")
     history = HistoricalRecords()
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-date", "-pk"]
@@ -432,3 +544,7 @@ class ProgressUpdate(models.Model):
 
     def deletion_refusal(self):
         return self.action.priority.edition.refusal_for_part(self)
+
+    def newness(self):
+        """Sorts updates oldest to newest, as `newest_first()` does in reverse; an unsaved one is newest of its day."""
+        return (self.date, self.pk is None, self.pk or 0)

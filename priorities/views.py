@@ -8,6 +8,7 @@ shows in a fixed number of queries, however many priorities, actions or updates 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -71,15 +72,16 @@ class EditionDetailView(DetailView):
 
 
 class ActionDetailView(DetailView):
-    """One action the Board will take: who leads it, its status and its dated progress updates."""
+    """One action the Board will take: who leads it, its status (its latest update's), any flag, and its updates."""
 
     context_object_name = "action"
     template_name = "priorities/action_detail.html"
 
     def get_object(self, queryset=None):
-        updates = ProgressUpdate.objects.order_by("-date", "-pk")
+        updates = ProgressUpdate.objects.newest_first()
         queryset = (
             Action.objects.public()
+            .with_status()
             .select_related("priority__edition", "lead_body")
             .prefetch_related("lead_partners", Prefetch("updates", queryset=updates))
         )
@@ -99,6 +101,7 @@ class ActionDetailView(DetailView):
             priority=priority,
             edition=edition,
             is_current=edition.is_current,
+            flag=action.flag(as_of=timezone.localdate()),
             breadcrumbs=[
                 *edition_list_crumbs(),
                 (edition.title, edition.get_absolute_url()),
@@ -116,4 +119,5 @@ class ActionsCSVView(View):
         filterset = ActionFilter(request.GET, queryset=Action.objects.public(), request=request)
         if not filterset.is_valid():
             return filter_errors_response(filterset)
-        return csv_response("kcp-plan-actions.csv", ACTION_CSV_HEADER, action_rows(filterset.qs))
+        rows = action_rows(filterset.qs, as_of=timezone.localdate())
+        return csv_response("kcp-plan-actions.csv", ACTION_CSV_HEADER, rows)

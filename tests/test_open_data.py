@@ -66,6 +66,7 @@ ACTION_HEADER = [
     "lead_body",
     "lead_partners",
     "status",
+    "flag",
     "start_date",
     "due_date",
     "progress_percent",
@@ -143,7 +144,7 @@ def test_every_measures_values_come_as_one_tidy_file(client, real_plan):
         "target": "Below 4,404 (2021/22 baseline)",
         "direction": "Lower is better",
         "status": "Off track",
-        "source": "West Yorkshire Police",
+        "source": "",  # the plan does not say where the figures for this measure come from
         "illustrative": "true",
         "last_updated": first["last_updated"],
     }
@@ -324,15 +325,18 @@ def test_a_filtered_rows_status_is_the_one_its_value_gave_at_the_time(client):
 @pytest.mark.django_db
 def test_the_plans_actions_come_as_one_file_current_plan_first(client, real_plan):
     action = Action.objects.get(priority=current_priority(1), number=3)
-    action.status, action.progress = Action.Status.ON_TRACK, 40
+    action.progress = 40
     action.start_date, action.due_date = date(2022, 10, 1), date(2025, 3, 31)
     action.save()
     action.lead_partners.add(
         *PartnerOrganisation.objects.filter(name__in=["West Yorkshire Police", "Kirklees Council"])
     )
     ProgressUpdateFactory(action=action, date=date(2023, 6, 1), commentary="Started the campaign.")
-    ProgressUpdateFactory(action=action, date=date(2024, 1, 15), commentary="Reached every secondary school.")
-    ProgressUpdateFactory(action=action, date=date(2023, 9, 1), commentary="Half way.")
+    ProgressUpdateFactory(
+        action=action, date=date(2024, 1, 15), status="on_track", commentary="Reached every secondary school."
+    )
+    # Entered last but dated earlier: neither its status nor its words are the latest.
+    ProgressUpdateFactory(action=action, date=date(2023, 9, 1), status="delayed", commentary="Half way.")
 
     response = client.get(ACTIONS)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -353,6 +357,7 @@ def test_the_plans_actions_come_as_one_file_current_plan_first(client, real_plan
         "lead_body": "Kirklees Communities Partnership Board",
         "lead_partners": "Kirklees Council; West Yorkshire Police",
         "status": "On track",
+        "flag": "Overdue",  # due 31 March 2025
         "start_date": "2022-10-01",
         "due_date": "2025-03-31",
         "progress_percent": "40",
@@ -362,15 +367,21 @@ def test_the_plans_actions_come_as_one_file_current_plan_first(client, real_plan
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[2]["last_updated"])
     assert (rows[0]["lead_partners"], rows[0]["status"], rows[0]["latest_update"]) == ("", "No update yet", "")
+    assert rows[0]["flag"] == "Update due"  # nothing reported since the plan began in 2022
 
 
 @pytest.mark.django_db
 def test_action_filters_narrow_the_rows_as_documented(client, real_plan):
     police = PartnerOrganisation.objects.get(name="West Yorkshire Police")
     action = Action.objects.get(priority=current_priority(4), number=2)
-    action.status, action.lead_body = Action.Status.AT_RISK, Body.objects.get(slug="strategic-delivery-group")
+    action.lead_body = Body.objects.get(slug="strategic-delivery-group")
     action.save()
     action.lead_partners.add(police)
+    ProgressUpdateFactory(action=action, date=date(2024, 4, 2), status=Action.Status.AT_RISK)
+    # Was at risk, is on track now: only its latest update's status counts.
+    recovered = Action.objects.get(priority=current_priority(4), number=3)
+    ProgressUpdateFactory(action=recovered, date=date(2024, 6, 3), status=Action.Status.ON_TRACK)
+    ProgressUpdateFactory(action=recovered, date=date(2024, 1, 8), status=Action.Status.AT_RISK)
     everything = records(client.get(ACTIONS))
 
     def found(query):
@@ -385,6 +396,8 @@ def test_action_filters_narrow_the_rows_as_documented(client, real_plan):
     assert {(row["edition"], row["priority_number"]) for row in risk} == {(CURRENT, "4")}
     assert len(risk) == current_priority(4).actions.count()
     assert [row["action_ref"] for row in found("status=at_risk")] == ["4.2"]
+    assert [row["action_ref"] for row in found("status=on_track")] == ["4.3"]
+    assert len(found("status=no_update")) == len(everything) - 2
     assert [row["action_ref"] for row in found(f"lead_partner={police.pk}")] == ["4.2"]
     assert [row["action_ref"] for row in found("lead_body=strategic-delivery-group")] == ["4.2"]
     assert found("edition=2022-2027&status=at_risk&lead_body=communities-board") == []
@@ -510,7 +523,7 @@ def test_the_data_page_links_every_download_and_the_api(client, real_plan):
     assert found["/measures/status.csv"] == "Download the measure status table (CSV)"
     assert found[ACTIONS] == "Download the plan’s actions (CSV)"
     current = Measure.objects.filter(priority__edition__slug=CURRENT)
-    assert current.count() == 24
+    assert current.count() == 23
     for measure in current:
         assert found[f"/measures/{measure.code}/values.csv"] == f"{measure.code} values (CSV)"
     assert found["/api/docs/"] == "API documentation"
@@ -518,7 +531,7 @@ def test_the_data_page_links_every_download_and_the_api(client, real_plan):
     assert found["/api/v1/"] == "API root"
     # Every download the page offers opens as a CSV file.
     downloads = [href for href, _ in links(response) if href.endswith(".csv") or ".csv?" in href]
-    assert len(downloads) == 3 + 24 + 1  # the three files, each measure's, and the worked example
+    assert len(downloads) == 3 + 23 + 1  # the three files, each measure's, and the worked example
     for href in downloads:
         download = client.get(href)
         assert (download.status_code, download["Content-Type"]) == (200, "text/csv; charset=utf-8"), href

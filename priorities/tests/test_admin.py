@@ -1,3 +1,6 @@
+import re
+from datetime import date
+
 from core.admin_testing import (
     add_inline_rows,
     admin_url,
@@ -5,11 +8,12 @@ from core.admin_testing import (
     log_in_staff,
     post_back,
 )
-from priorities.models import Action, Commitment, PlanEdition, Priority, Theme
+from priorities.models import Action, Commitment, PlanEdition, Priority, ProgressUpdate, Theme
 from priorities.tests.factories import (
     ActionFactory,
     PlanEditionFactory,
     PriorityFactory,
+    ProgressUpdateFactory,
     PublishedEditionFactory,
     ThemeFactory,
 )
@@ -77,16 +81,27 @@ def test_officer_adds_a_priority_with_its_themes(officer_client):
         {"order": "1", "title": "Reducing violence"},
         {"order": "2", "title": "Tackling exploitation"},
     )
-    add_inline_rows(
-        data, "actions", {"number": "1", "text": "Publish a violence reduction strategy", "status": "on_track"}
-    )
+    add_inline_rows(data, "actions", {"number": "1", "text": "Publish a violence reduction strategy"})
 
     response = officer_client.post(admin_url(Priority, "add"), data)
 
     assert response.status_code == 302
     priority = Priority.objects.get(edition=edition, number=1)
     assert [theme.title for theme in priority.themes.all()] == ["Reducing violence", "Tackling exploitation"]
-    assert priority.actions.get().status == Action.Status.ON_TRACK
+    action = priority.actions.with_status().get()
+    assert (action.text, action.status) == ("Publish a violence reduction strategy", Action.Status.NO_UPDATE)
+
+
+def test_a_prioritys_actions_show_their_status_from_their_latest_update_and_cannot_set_it(officer_client):
+    action = ActionFactory()
+    ProgressUpdateFactory(action=action, date=date(2024, 1, 10), status=Action.Status.DELAYED)
+
+    page = officer_client.get(admin_url(Priority, "change", action.priority.pk))
+
+    content = page.content.decode()
+    assert "Status (from its latest progress update)" in content
+    assert "<p>Delayed</p>" in content
+    assert 'name="actions-0-status"' not in content
 
 
 def test_a_sub_theme_under_another_prioritys_theme_is_refused_with_the_reason(officer_client):
@@ -125,16 +140,115 @@ def test_a_sub_theme_added_under_a_priority_must_sit_under_one_of_its_themes(off
     assert not priority.themes.exists()
 
 
-def test_a_completed_action_below_100_per_cent_is_refused_with_the_reason(officer_client):
+# ---- an action's status: its latest progress update's -------------------------------------------
+
+
+def test_an_actions_status_is_shown_but_changed_only_by_adding_a_progress_update(officer_client):
+    action = ActionFactory()
+    ProgressUpdateFactory(action=action, date=date(2024, 1, 10), status=Action.Status.ON_TRACK)
+    page = officer_client.get(admin_url(Action, "change", action.pk))
+    content = page.content.decode()
+    assert 'name="status"' not in content
+    assert "The status is the latest progress update’s: to change it, add a dated progress update below" in (
+        content.replace("&#x27;", "’").replace("'", "’")
+    )
+    assert "On track" in content
+    data = add_inline_rows(
+        post_back(page), "updates", {"date": "2024-04-02", "status": "at_risk", "commentary": "Funding is late."}
+    )
+
+    response = officer_client.post(admin_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 302
+    assert Action.objects.with_status().get(pk=action.pk).status == Action.Status.AT_RISK
+
+
+COMPLETED_BELOW_100 = "A completed action is 100% complete, but this one's progress is 80%."
+
+
+def test_a_completed_update_on_an_action_below_100_per_cent_is_refused_with_the_reason(officer_client):
     action = ActionFactory(progress=80)
     page = officer_client.get(admin_url(Action, "change", action.pk))
+    data = add_inline_rows(
+        post_back(page), "updates", {"date": "2024-04-02", "status": "completed", "commentary": "All done."}
+    )
 
-    response = officer_client.post(admin_url(Action, "change", action.pk), post_back(page, status="completed"))
+    response = officer_client.post(admin_url(Action, "change", action.pk), data)
 
     assert response.status_code == 200
-    assert "A completed action is 100% complete; change the status or progress." in form_errors(response)
+    assert any(message.startswith(COMPLETED_BELOW_100) for message in form_errors(response))
+    assert not action.updates.exists()
+
+
+def test_progress_below_100_on_an_action_whose_latest_update_is_completed_is_refused(officer_client):
+    action = ActionFactory(progress=100)
+    ProgressUpdateFactory(action=action, date=date(2024, 4, 2), status=Action.Status.COMPLETED)
+    page = officer_client.get(admin_url(Action, "change", action.pk))
+
+    response = officer_client.post(admin_url(Action, "change", action.pk), post_back(page, progress="80"))
+
+    assert response.status_code == 200
+    assert any(message.startswith(COMPLETED_BELOW_100) for message in form_errors(response))
     action.refresh_from_db()
-    assert action.status == Action.Status.NO_UPDATE
+    assert action.progress == 100
+
+
+def test_an_action_reopened_with_a_newer_update_may_go_below_100_per_cent(officer_client):
+    action = ActionFactory(progress=100)
+    ProgressUpdateFactory(action=action, date=date(2024, 4, 2), status=Action.Status.COMPLETED)
+    page = officer_client.get(admin_url(Action, "change", action.pk))
+    data = add_inline_rows(
+        post_back(page, progress="80"),
+        "updates",
+        {"date": "2024-06-01", "status": "delayed", "commentary": "Reopened: the review found gaps."},
+    )
+
+    response = officer_client.post(admin_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 302, form_errors(response)
+    reopened = Action.objects.with_status().get(pk=action.pk)
+    assert (reopened.progress, reopened.status) == (80, Action.Status.DELAYED)
+
+
+def test_a_completed_update_added_on_its_own_page_to_an_action_below_100_per_cent_is_refused(officer_client):
+    action = ActionFactory(progress=80)
+    ProgressUpdateFactory(action=action, date=date(2024, 4, 2), status=Action.Status.ON_TRACK)
+    page = officer_client.get(admin_url(ProgressUpdate, "add"))
+    data = post_back(page, action=str(action.pk), date="2024-06-01", status="completed", commentary="Done.")
+
+    response = officer_client.post(admin_url(ProgressUpdate, "add"), data)
+
+    assert response.status_code == 200
+    assert any(message.startswith(COMPLETED_BELOW_100) for message in form_errors(response))
+    assert action.updates.count() == 1
+    # An older completed update is history, not the action's status: it may be added.
+    data.update(date="2024-01-01")
+    assert officer_client.post(admin_url(ProgressUpdate, "add"), data).status_code == 302
+    assert Action.objects.with_status().get(pk=action.pk).status == Action.Status.ON_TRACK
+
+
+def test_the_action_list_shows_and_filters_by_the_latest_updates_status(officer_client):
+    on_track, delayed, silent = ActionFactory.create_batch(3)
+    ProgressUpdateFactory(action=on_track, date=date(2024, 1, 10), status=Action.Status.ON_TRACK)
+    ProgressUpdateFactory(action=delayed, date=date(2024, 1, 10), status=Action.Status.ON_TRACK)
+    ProgressUpdateFactory(action=delayed, date=date(2024, 4, 2), status=Action.Status.DELAYED)
+
+    def listed(query=""):
+        """The status column of each action listed, by the action's id."""
+        response = officer_client.get(admin_url(Action, "changelist") + query)
+        assert response.status_code == 200
+        cells = re.findall(
+            r'value="(\d+)" class="action-select".*?<td class="field-current_status">([^<]*)</td>',
+            response.content.decode(),
+        )
+        return {int(pk): status for pk, status in cells}
+
+    assert listed() == {on_track.pk: "On track", delayed.pk: "Delayed", silent.pk: "No update yet"}
+    assert listed("?status=delayed") == {delayed.pk: "Delayed"}
+    assert listed("?status=on_track") == {on_track.pk: "On track"}
+    assert listed("?status=no_update") == {silent.pk: "No update yet"}
+    assert listed("?status=completed") == {}
+    assert "By status" in officer_client.get(admin_url(Action, "changelist")).content.decode()
 
 
 def test_priority_form_shows_help_for_officers(officer_client):
@@ -179,7 +293,7 @@ def test_performance_officer_updates_an_action_and_adds_progress(client, django_
     log_in_staff(client, django_user_model, "Performance officers")
     action = ActionFactory()
     page = client.get(admin_url(Action, "change", action.pk))
-    data = post_back(page, status="at_risk")
+    data = post_back(page, progress="30")
     add_inline_rows(
         data, "updates", {"date": "2023-07-25", "status": "at_risk", "commentary": "Funding is not yet agreed."}
     )
@@ -187,8 +301,8 @@ def test_performance_officer_updates_an_action_and_adds_progress(client, django_
     response = client.post(admin_url(Action, "change", action.pk), data)
 
     assert response.status_code == 302
-    action.refresh_from_db()
-    assert action.status == Action.Status.AT_RISK
+    action = Action.objects.with_status().get(pk=action.pk)
+    assert (action.status, action.progress) == (Action.Status.AT_RISK, 30)
     assert action.updates.get().commentary == "Funding is not yet agreed."
 
 

@@ -4,7 +4,7 @@ import re
 
 from core.admin_testing import add_inline_rows, admin_url, post_back
 from priorities.models import Priority
-from priorities.tests.factories import ActionFactory, PriorityFactory
+from priorities.tests.factories import ActionFactory, PriorityFactory, ProgressUpdateFactory
 
 
 def test_a_change_in_the_admin_records_the_officer_and_the_new_value(officer_client, officer):
@@ -52,16 +52,19 @@ def test_rows_added_in_an_inline_record_the_officer_too(officer_client, officer)
     assert created.history_user == officer
 
 
-def test_action_history_shows_status_changes_as_officers_know_them(officer_client):
-    action = ActionFactory(status="on_track", progress=40)
+def test_a_status_change_in_an_actions_updates_shows_in_history_as_officers_know_it(officer_client):
+    action = ActionFactory(progress=40)
+    update = ProgressUpdateFactory(action=action, status="on_track")
     page = officer_client.get(admin_url(type(action), "change", action.pk))
-    officer_client.post(admin_url(type(action), "change", action.pk), post_back(page, status="at_risk", progress="45"))
+    changes = post_back(page, progress="45", **{"updates-0-status": "at_risk"})
+    assert officer_client.post(admin_url(type(action), "change", action.pk), changes).status_code == 302
 
-    response = officer_client.get(admin_url(type(action), "history", action.pk))
+    response = officer_client.get(admin_url(type(update), "history", update.pk))
 
     assert response.status_code == 200
     content = response.content.decode()
     assert re.search(r"<strong>Status:</strong>\s+On track\s+&nbsp;&rarr;&nbsp;&nbsp;At risk", content)
     assert "at_risk" not in content
-    assert '<th scope="col">progress</th>' in content
-    assert "<td>45</td>" in content
+    action_history = officer_client.get(admin_url(type(action), "history", action.pk)).content.decode()
+    assert '<th scope="col">progress</th>' in action_history
+    assert "<td>45</td>" in action_history

@@ -10,6 +10,7 @@ from priorities.tests.factories import (
     ActionFactory,
     PlanEditionFactory,
     PriorityFactory,
+    ProgressUpdateFactory,
     PublishedEditionFactory,
     ThemeFactory,
 )
@@ -74,9 +75,24 @@ def test_action_progress_is_a_percentage_and_dates_run_forwards():
     assert "due date cannot be before the start date" in messages(late)
 
 
-def test_a_completed_action_is_fully_complete():
-    action = ActionFactory.build(priority=PriorityFactory(), status=Action.Status.COMPLETED, progress=60)
-    assert "100% complete" in messages(action)
+@pytest.mark.parametrize(
+    ("status", "progress", "refused"),
+    [
+        (Action.Status.COMPLETED, 60, True),
+        (Action.Status.COMPLETED, 99, True),
+        (Action.Status.COMPLETED, 100, False),
+        (Action.Status.COMPLETED, None, False),
+        (Action.Status.ON_TRACK, 60, False),
+        (Action.Status.NO_UPDATE, 0, False),
+    ],
+)
+def test_a_completed_action_is_fully_complete(status, progress, refused):
+    action = ActionFactory.build(priority=PriorityFactory(), progress=progress)
+    if refused:
+        with pytest.raises(ValidationError, match=f"100% complete, but this one's progress is {progress}%"):
+            action.check_progress(status)
+    else:
+        action.check_progress(status)
 
 
 def test_a_priority_with_actions_cannot_be_deleted():
@@ -87,8 +103,137 @@ def test_a_priority_with_actions_cannot_be_deleted():
 
 
 def test_every_change_is_recorded_in_history():
-    action = ActionFactory()
-    action.status = Action.Status.AT_RISK
+    action = ActionFactory(progress=10)
+    action.progress = 40
     action.save()
-    statuses = list(action.history.values_list("status", flat=True))
-    assert statuses == [Action.Status.AT_RISK, Action.Status.NO_UPDATE]
+    assert list(action.history.values_list("progress", flat=True)) == [40, 10]
+
+
+# ---- an action's status: its latest progress update's ------------------------------------------------
+
+
+def status_of(action):
+    return Action.objects.with_status().get(pk=action.pk).status
+
+
+def test_an_action_without_updates_has_no_update_yet():
+    action = ActionFactory()
+    assert status_of(action) == Action.Status.NO_UPDATE
+    assert Action.objects.with_status().get(pk=action.pk).get_status_display() == "No update yet"
+
+
+def test_the_latest_update_by_date_gives_the_status_whatever_order_they_were_entered_in():
+    action = ActionFactory()
+    ProgressUpdateFactory(action=action, date=date(2024, 1, 10), status=Action.Status.ON_TRACK)
+    assert status_of(action) == Action.Status.ON_TRACK
+    ProgressUpdateFactory(action=action, date=date(2024, 4, 2), status=Action.Status.AT_RISK)
+    assert status_of(action) == Action.Status.AT_RISK
+    # An older report entered later is history: it does not change the status.
+    ProgressUpdateFactory(action=action, date=date(2023, 12, 1), status=Action.Status.COMPLETED)
+    assert status_of(action) == Action.Status.AT_RISK
+    # Of two updates on the same day, the one entered later is the latest.
+    ProgressUpdateFactory(action=action, date=date(2024, 4, 2), status=Action.Status.DELAYED)
+    assert status_of(action) == Action.Status.DELAYED
+
+
+def test_statuses_of_a_list_of_actions_cost_one_query(django_assert_num_queries):
+    for status in (Action.Status.ON_TRACK, Action.Status.DELAYED, Action.Status.COMPLETED):
+        action = ActionFactory()
+        ProgressUpdateFactory(action=action, date=date(2023, 1, 1), status=Action.Status.NOT_STARTED)
+        ProgressUpdateFactory(action=action, date=date(2024, 1, 1), status=status)
+    ActionFactory()
+    with django_assert_num_queries(1):
+        statuses = [action.status for action in Action.objects.with_status().order_by("pk")]
+    assert statuses == ["on_track", "delayed", "completed", "no_update"]
+    assert Action.objects.with_status().filter(latest_status="no_update").count() == 1
+
+
+def test_an_action_loaded_without_its_status_says_how_to_load_it():
+    action = Action.objects.get(pk=ActionFactory().pk)
+    with pytest.raises(AttributeError, match=r"Action\.objects\.with_status\(\)"):
+        action.status  # noqa: B018
+
+
+# ---- flags: what an action's dates say needs attention ---------------------------------------------
+
+ON_TRACK, COMPLETED = Action.Status.ON_TRACK, Action.Status.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("start", "due", "updates", "as_of", "flag"),
+    [
+        pytest.param(
+            None, date(2024, 3, 31), [(date(2024, 3, 1), ON_TRACK)], date(2024, 4, 1),
+            ("overdue", "Overdue", "Due 31 March 2024; not completed"), id="overdue-the-day-after-its-due-date",
+        ),
+        pytest.param(
+            None, date(2024, 3, 31), [(date(2024, 3, 1), ON_TRACK)], date(2024, 3, 31), None,
+            id="not-overdue-on-its-due-date",
+        ),
+        pytest.param(
+            None, date(2024, 3, 31), [(date(2023, 3, 1), COMPLETED)], date(2025, 1, 1), None,
+            id="completed-never-flagged",
+        ),
+        pytest.param(
+            None, date(2024, 3, 31), [], date(2025, 1, 1),
+            ("overdue", "Overdue", "Due 31 March 2024; not completed"), id="overdue-before-update-due",
+        ),
+        pytest.param(
+            date(2023, 4, 1), None, [(date(2024, 1, 1), ON_TRACK)], date(2024, 7, 1),
+            ("update_due", "Update due", "Last progress update 1 January 2024; next due by 1 July 2024"),
+            id="update-due-182-days-after-the-latest-update",
+        ),
+        pytest.param(
+            date(2023, 4, 1), None, [(date(2024, 1, 1), ON_TRACK)], date(2024, 6, 30), None,
+            id="no-update-due-181-days-after-the-latest-update",
+        ),
+        pytest.param(
+            date(2023, 4, 1), None, [], date(2023, 9, 30),
+            (
+                "update_due",
+                "Update due",
+                "No progress update since it started on 1 April 2023; first due by 30 September 2023",
+            ),
+            id="update-due-from-the-start-date",
+        ),
+        pytest.param(
+            date(2023, 4, 1), None, [], date(2023, 9, 29), None, id="no-update-due-yet-from-the-start-date",
+        ),
+        pytest.param(
+            date(2025, 4, 1), None, [], date(2024, 7, 1), None, id="not-started-yet",
+        ),
+        pytest.param(
+            None, None, [], date(2022, 7, 2),
+            (
+                "update_due",
+                "Update due",
+                "No progress update since its plan began on 1 January 2022; first due by 2 July 2022",
+            ),
+            id="update-due-from-the-editions-first-year",
+        ),
+        pytest.param(None, None, [], date(2022, 7, 1), None, id="no-update-due-yet-from-the-edition"),
+        pytest.param(
+            None, None, [(date(2024, 1, 1), COMPLETED)], date(2030, 1, 1), None, id="completed-needs-no-update",
+        ),
+    ],
+)  # fmt: skip
+def test_an_actions_flag_comes_from_its_dates(start, due, updates, as_of, flag):
+    edition = PublishedEditionFactory(start_year=2022, end_year=2027)
+    action = ActionFactory(priority=PriorityFactory(edition=edition), start_date=start, due_date=due)
+    for day, status in updates:
+        ProgressUpdateFactory(action=action, date=day, status=status)
+    found = Action.objects.with_status().select_related("priority__edition").get(pk=action.pk).flag(as_of=as_of)
+    assert (found and (found.code, found.label, found.explanation)) == flag
+
+
+@pytest.mark.parametrize("status", [PublicationStatus.ARCHIVED, PublicationStatus.DRAFT])
+def test_no_update_is_due_on_a_plan_not_in_force_but_overdue_still_shows(status):
+    edition = PlanEditionFactory(
+        start_year=2018, end_year=2021, status=status, approved_by="Full Council", approved_on=date(2019, 7, 1)
+    )
+    quiet = ActionFactory(priority=PriorityFactory(edition=edition))
+    late = ActionFactory(priority=PriorityFactory(edition=edition), due_date=date(2021, 3, 31))
+    actions = Action.objects.with_status().select_related("priority__edition")
+
+    assert actions.get(pk=quiet.pk).flag(as_of=date(2026, 12, 4)) is None
+    assert actions.get(pk=late.pk).flag(as_of=date(2026, 12, 4)).label == "Overdue"

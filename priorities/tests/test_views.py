@@ -1,10 +1,11 @@
 """The public plan-edition and action pages: what a resident sees, and what they never see."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.testing import text
 from priorities.models import Action, Commitment, Locality, PartnerOrganisation, PlanEdition
@@ -166,7 +167,7 @@ def test_every_page_has_its_breadcrumbs(client, first_action):
 def test_an_action_shows_its_lead_status_dates_and_partners(client, first_action):
     police = PartnerOrganisation.objects.get(name="West Yorkshire Police")
     first_action.lead_partners.add(police, PartnerOrganisation.objects.get(name="Kirklees Council"))
-    first_action.status = Action.Status.AT_RISK
+    ProgressUpdateFactory(action=first_action, date=date(2024, 6, 1), status=Action.Status.AT_RISK)
     first_action.start_date, first_action.due_date, first_action.progress = date(2023, 4, 1), date(2025, 3, 31), 40
     first_action.save()
     response = client.get(action_url("2022-2027", first_action.priority.slug, 1))
@@ -212,6 +213,83 @@ def test_progress_updates_are_shown_newest_first_with_their_commentary(client, f
     assert "Delayed" in page
     assert "Reported by West Yorkshire Police" in page
     assert "No progress has been reported yet" not in page
+
+
+def long_date(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+def status_shown(client, action, priority_page=False):
+    """The status an action's page shows, or its row on its priority's page, as one line of text."""
+    if priority_page:
+        html = client.get(action.priority.get_absolute_url()).content.decode()
+        row = re.search(
+            rf'<tr class="govuk-table__row">\s*<td[^>]*><a [^>]*href="{action.get_absolute_url()}".*?</tr>', html, re.S
+        )
+        return text(re.findall(r"<td[^>]*>(.*?)</td>", row[0], re.S)[-1])
+    html = client.get(action.get_absolute_url()).content.decode()
+    return text(re.search(r'<dd [^>]*id="action-status">(.*?)</dd>', html, re.S)[1])
+
+
+@pytest.mark.parametrize("priority_page", [False, True], ids=["action-page", "priority-page"])
+def test_an_actions_status_is_its_latest_updates(client, first_action, priority_page):
+    today = timezone.localdate()
+    assert status_shown(client, first_action, priority_page).startswith("No update yet")
+    ProgressUpdateFactory(action=first_action, date=today - timedelta(days=30), status=Action.Status.ON_TRACK)
+    assert status_shown(client, first_action, priority_page) == "On track"
+    # A report dated earlier, entered afterwards, is history: the status stays the latest one's.
+    ProgressUpdateFactory(action=first_action, date=today - timedelta(days=60), status=Action.Status.DELAYED)
+    assert status_shown(client, first_action, priority_page) == "On track"
+    ProgressUpdateFactory(action=first_action, date=today, status=Action.Status.AT_RISK)
+    assert status_shown(client, first_action, priority_page) == "At risk"
+
+
+@pytest.mark.parametrize("priority_page", [False, True], ids=["action-page", "priority-page"])
+def test_an_overdue_action_says_so_beside_its_status_with_its_due_date(client, first_action, priority_page):
+    today = timezone.localdate()
+    ProgressUpdateFactory(action=first_action, date=today - timedelta(days=10), status=Action.Status.DELAYED)
+    first_action.due_date = today - timedelta(days=1)
+    first_action.save()
+    due = long_date(first_action.due_date)
+    assert status_shown(client, first_action, priority_page) == f"Delayed Overdue Due {due}; not completed"
+    first_action.due_date = today
+    first_action.save()
+    assert status_shown(client, first_action, priority_page) == "Delayed"
+
+
+@pytest.mark.parametrize("priority_page", [False, True], ids=["action-page", "priority-page"])
+def test_an_action_without_an_update_for_two_quarters_says_one_is_due(client, first_action, priority_page):
+    today = timezone.localdate()
+    last = ProgressUpdateFactory(action=first_action, date=today - timedelta(days=182))
+    expected = f"On track Update due Last progress update {long_date(last.date)}; next due by {long_date(today)}"
+    assert status_shown(client, first_action, priority_page) == expected
+    last.date += timedelta(days=1)
+    last.save()
+    assert status_shown(client, first_action, priority_page) == "On track"
+
+
+def test_an_action_without_any_update_counts_from_its_start_then_from_its_plans_first_year(client, first_action):
+    today = timezone.localdate()
+    first_action.start_date = today - timedelta(days=200)
+    first_action.save()
+    started, due = long_date(first_action.start_date), long_date(first_action.start_date + timedelta(days=182))
+    assert status_shown(client, first_action) == (
+        f"No update yet Update due No progress update since it started on {started}; first due by {due}"
+    )
+    first_action.start_date = None
+    first_action.save()
+    assert status_shown(client, first_action) == (
+        "No update yet Update due No progress update since its plan began on 1 January 2022; first due by 2 July 2022"
+    )
+
+
+def test_a_completed_action_has_no_flag(client, first_action):
+    today = timezone.localdate()
+    first_action.due_date, first_action.progress = today - timedelta(days=400), 100
+    first_action.save()
+    ProgressUpdateFactory(action=first_action, date=today - timedelta(days=365), status=Action.Status.COMPLETED)
+    assert status_shown(client, first_action) == "Completed"
+    assert status_shown(client, first_action, priority_page=True) == "Completed"
 
 
 def test_an_action_of_a_previous_edition_says_so(client, real_plan):
