@@ -27,9 +27,10 @@ BODY_GROUPS = [
         "id": "council",
         "title": "Kirklees Council",
         "kinds": {Body.Kind.SCRUTINY, Body.Kind.EXECUTIVE, Body.Kind.COUNCIL},
-        "intro": "The Communities Board makes recommendations to the Council's Cabinet. Cabinet and Full Council "
-        "approve the plan as part of the Council's Policy Framework, and Overview and Scrutiny checks "
-        "how it is going.",
+        "intro": "The Communities Board makes recommendations to the Council's Cabinet. The plan is one of the "
+        "plans that form the Council's Policy Framework, for approval by Full Council as a key policy (as the "
+        "2019 report to Cabinet says), and the Council's Overview and Scrutiny function acts as a check and "
+        "balance for the work of the Communities Board.",
     },
     {
         "id": "partners",

@@ -436,3 +436,12 @@ def test_the_sitemap_lists_the_governance_pages_and_every_public_meeting(client,
     for meeting in Meeting.objects.filter(is_published=True):
         assert f"/meetings/{meeting.pk}/</loc>" in sitemap
     assert f"/meetings/{private.pk}/</loc>" not in sitemap
+
+
+def test_a_body_whose_reporting_line_no_source_states_says_so(client, real_plan):
+    page = text(client.get("/governance/cog-huddersfield/"))
+    assert "The sources do not say which body it reports to, or that any body reports to it." in page
+    assert "It sits under and reports to" not in page
+    overview = text(client.get("/governance/"))
+    assert "for approval by Full Council as a key policy (as the 2019 report to Cabinet says)" in overview
+    assert "Cabinet and Full Council approve the plan" not in overview
