@@ -259,3 +259,12 @@ def test_editors_notes_show_apart_from_the_plans_words(client):
         "Deliver services right first time, every",
         "The plan's text ends here.",
     )
+
+
+def test_plan_on_a_page_counts_23_measures_and_says_the_icf_measures_are_still_to_come(client, real_plan):
+    page = text(client.get("/plan/"))
+    assert page.count("Editors’ note (not the plan’s words): The plan's list of key performance measures") == 1
+    # The placeholder appears once, quoted in the editors' note, never as a measure of its own.
+    assert page.count("Insert ICF Measures when available") == 1
+    home = text(client.get("/"))
+    assert "The status of each of the plan’s 23 key performance measures" in home
