@@ -277,13 +277,12 @@ def test_the_key_decision_is_as_the_forward_plan_gives_it(partnership, seeds):
 
 
 def loaded_strings(data, path):
-    """Every string a fixture loads, with where it is, leaving out editors' notes (which are not the plan's words)."""
+    """Every string a fixture loads, with where it is: editors' notes too, which describe a remark, never quote it."""
     if isinstance(data, str):
         yield path, data
     elif isinstance(data, dict):
         for key, value in data.items():
-            if key != "editors_note":
-                yield from loaded_strings(value, f"{path}.{key}")
+            yield from loaded_strings(value, f"{path}.{key}")
     elif isinstance(data, list):
         for number, value in enumerate(data, 1):
             yield from loaded_strings(value, f"{path}[{number}]")

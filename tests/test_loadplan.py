@@ -60,7 +60,9 @@ def test_every_action_and_measure_of_each_priority_is_loaded(plan):
     assert counts == [(11, 5), (9, 8), (9, 5), (7, 5)]
     # The editors' placeholder at the end of Priority 3's measures is not a measure, but an editors' note.
     assert not Measure.objects.filter(plan_wording__icontains="Insert ICF").exists()
-    assert "Insert ICF Measures when available" in plan.priorities.get(number=3).editors_note
+    assert "Inclusive Communities Framework measures, to be added once they are available" in (
+        plan.priorities.get(number=3).editors_note
+    )
     # Priority 4's last action breaks off in the plan: loaded as it is, with a note saying so.
     last = plan.priorities.get(number=4).actions.get(number=7)
     assert last.text.endswith("getting the initial response right first time, every")
