@@ -57,3 +57,33 @@ def test_the_page_works_under_its_content_security_policy(page, live_site):
     assert [text for text in messages if "Content Security Policy" in text] == []
     # GOV.UK Frontend's script ran: it marks the body once it has initialised.
     assert "govuk-frontend-supported" in page.locator("body").get_attribute("class")
+
+
+# Every kind of public page, at its widest: the longest tables and texts of the real plan.
+REFLOW_PAGES = [
+    "/",
+    "/plan/",
+    "/plans/",
+    "/plans/2022-2027/",
+    "/plans/2022-2027/building-resilient-and-inclusive-communities/",
+    "/plans/2022-2027/reducing-risk/actions/7/",
+    "/measures/",
+    "/measures/?locality=huddersfield",
+    "/measures/KPM-2.6/",
+    "/governance/",
+    "/governance/communities-board/",
+    "/meetings/",
+    "/search/?q=crime",
+    "/data/",
+    "/cookies/",
+]
+
+
+@pytest.mark.parametrize("path", REFLOW_PAGES)
+def test_no_page_scrolls_sideways_on_a_320_pixel_screen(page, live_site, path):
+    """WCAG 2.2 reflow (1.4.10), which axe does not check: a wide table scrolls in its own box instead."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    response = page.goto(f"{live_site.url}{path}")
+    assert response.status == 200
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{path} is {width} pixels wide at 320"
