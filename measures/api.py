@@ -16,6 +16,7 @@ from measures.models import Measure, ReportedValue
 
 # Decimals as strings with no padding zeros (4404, 47.9), exactly as the CSV downloads write them.
 PLAIN_DECIMAL = {"normalize_output": True, "read_only": True}
+READING_VALUE = serializers.DecimalField(max_digits=12, decimal_places=3, **PLAIN_DECIMAL)
 
 
 ASSESSMENT = inline_serializer(
@@ -144,9 +145,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         if reading is None:
             return None
         return {
-            "value": serializers.DecimalField(max_digits=12, decimal_places=3, **PLAIN_DECIMAL).to_representation(
-                reading.value
-            ),
+            "value": READING_VALUE.to_representation(reading.value),
             "period": reading.period_label,
             "period_end": reading.period_end,
             "illustrative": reading.is_illustrative,

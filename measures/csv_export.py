@@ -68,14 +68,11 @@ def statuses_at_the_time(values):
         everything = ReportedValue.objects.published().kirklees_wide().filter(measure_id__in=measures)
         for value in everything.order_by("measure_id", "period_start", "period_end"):
             series[value.measure_id].append(value)
-    status_of = {}
-    for measure_id, values_of_measure in series.items():
-        measure = measures[measure_id]
-        kind = rules.judged_on(measure, [value.period_kind for value in values_of_measure])[0]
-        judged = [value for value in values_of_measure if value.period_kind == kind]
-        for value, (_, status) in zip(judged, rules.series(measure, [value.reading for value in judged]), strict=True):
-            status_of[value.pk] = status.label
-    return status_of
+    return {
+        pk: status.label
+        for measure_id, values_of_measure in series.items()
+        for pk, status in rules.statuses_at_the_time(measures[measure_id], values_of_measure).items()
+    }
 
 
 def value_row(value, status):

@@ -124,12 +124,13 @@ class MeasureQuerySet(models.QuerySet):
     def with_latest_for_locality(self, locality):
         """Annotate each measure (loaded `with_latest()`) with one locality's latest published reading
         for the kind of period its status is judged on."""
+        measures = self if "judged_on_kind" in self.query.annotations else self.with_latest()
         readings = (
             ReportedValue.objects.published()
             .for_locality(locality)
             .filter(measure=OuterRef("pk"), period_kind=OuterRef("judged_on_kind"))
         )
-        return self.annotate(locality_json=Subquery(_reading_json(readings.newest_first())[:1]))
+        return measures.annotate(locality_json=Subquery(_reading_json(readings.newest_first())[:1]))
 
 
 class Measure(models.Model):
@@ -344,14 +345,16 @@ class Measure(models.Model):
         """Status of the measure given its latest reading (and the one before, if any). Runs no query."""
         return rules.assess(self, latest, previous)
 
-    def _annotated_reading(self, name):
+    def _annotation(self, name):
         try:
-            data = getattr(self, f"{name}_json")
+            return getattr(self, name)
         except AttributeError:
             raise AttributeError(
                 "Status needs the latest values: load measures with Measure.objects.with_latest()."
             ) from None
-        return _reading_from_json(data)
+
+    def _annotated_reading(self, name):
+        return _reading_from_json(self._annotation(f"{name}_json"))
 
     @property
     def latest_reading(self):
@@ -369,8 +372,8 @@ class Measure(models.Model):
     @property
     def judged_on(self):
         """The kind of period the status is judged on, and why: (PeriodKind or None, reason)."""
-        self._annotated_reading("newest")  # says how to load the annotations, if they are missing
-        return rules.judged_on(self, [self.judged_on_kind] if self.judged_on_kind else [])
+        kind = self._annotation("judged_on_kind")
+        return rules.judged_on(self, [kind] if kind else [])
 
     @property
     def year_to_date(self):

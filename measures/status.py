@@ -402,13 +402,20 @@ def unjudged_text(reading, judged_kind):
     return f"Not a {PeriodKind(judged_kind).label.lower()} figure, so it does not set the status"
 
 
-def series(measure, readings):
-    """Each reading (oldest first) with the status it gave the measure then, measured against the one before."""
-    assessed, previous = [], None
-    for reading in readings:
-        assessed.append((reading, assess(measure, reading, previous)))
-        previous = reading
-    return assessed
+def statuses_at_the_time(measure, values):
+    """{value id: the status it gave the measure then} for a measure's Kirklees-wide reported values.
+
+    `values` are oldest first. Only those for the kind of period the status is judged on have a
+    status, each measured against the one of that kind before it; the others (a year to date) have none.
+    """
+    kind = judged_on(measure, [value.period_kind for value in values])[0]
+    statuses, previous = {}, None
+    for value in values:
+        if value.period_kind != kind:
+            continue
+        statuses[value.pk] = assess(measure, value.reading, previous)
+        previous = value.reading
+    return statuses
 
 
 # ---- counts for a list of measures -------------------------------------------------------------------

@@ -238,20 +238,13 @@ class MeasureDetailView(DetailView):
         measure = self.object
         values = self.published_values()
         kirklees = [value for value in values if value.locality_id is None]
-        judged_kind = measure.judged_on[0]
-        judged = [value for value in kirklees if value.period_kind == judged_kind]
-        status_of = {
-            value.pk: status
-            for value, (_, status) in zip(
-                judged, rules.series(measure, [value.reading for value in judged]), strict=True
-            )
-        }
+        status_of = rules.statuses_at_the_time(measure, kirklees)
         series = [
             SeriesRow(
                 value,
                 status_of.get(value.pk),
                 measure.show(value.reading).value,
-                "" if value.pk in status_of else rules.unjudged_text(value.reading, judged_kind),
+                "" if value.pk in status_of else rules.unjudged_text(value.reading, measure.judged_on[0]),
             )
             for value in kirklees
         ]
@@ -268,7 +261,7 @@ class MeasureDetailView(DetailView):
             travel=measure.travel,
             direction=measure.direction_text,
             series=series,
-            chart=line_chart(measure, [value.reading for value in judged]),
+            chart=line_chart(measure, [value.reading for value in kirklees if value.pk in status_of]),
             judged_on=measure.judged_on[1],
             year_to_date=measure.show(measure.year_to_date),
             localities=localities,
