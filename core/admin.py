@@ -9,11 +9,14 @@ so there is one rule per model and no way round it in the admin.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from core.models import Sourced
 
 
 class Refusal(str):
@@ -64,6 +67,34 @@ class OfficerAdminMixin:
         if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
             queryset = queryset.select_related(*self.list_select_related)
         return queryset
+
+    @admin.display(description="Where this comes from")
+    def provenance(self, obj):
+        return obj.provenance
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "provenance"] if isinstance(obj, Sourced) else fields
+
+    def get_fieldsets(self, request, obj=None):
+        """Every loaded record's page says which document and section it comes from, or who entered it."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not isinstance(obj, Sourced) or "provenance" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        return [*fieldsets, ("Source", {"fields": ["provenance"]})]
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(obj, Sourced) and (form.has_changed() or not change):
+            obj.record_officer_edit()
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            deleting = formset.can_delete and formset._should_delete_form(inline_form)
+            if isinstance(instance, Sourced) and inline_form.has_changed() and not deleting:
+                instance.record_officer_edit()
+        super().save_formset(request, form, formset, change)
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)

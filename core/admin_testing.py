@@ -208,7 +208,7 @@ def check_app_registration(app_label, request):
         }
         if missing := sorted(editable - shown):
             problems.append(f"{model.__name__} admin form leaves out {', '.join(missing)}")
-    assert problems == []
+    assert problems == [], problems
 
 
 def log_in_staff(client, django_user_model, *groups):

@@ -56,3 +56,19 @@ class WebURLField(serializers.URLField):
 
     def to_representation(self, value):
         return absolute(self.context, value.get_absolute_url())
+
+
+class SourcedSerializer(serializers.ModelSerializer):
+    """A record that may come from the source documents, saying where it comes from (see `core.models.Sourced`)."""
+
+    source = serializers.SerializerMethodField(
+        help_text="The source document and section the record was loaded from; null for what an officer entered."
+    )
+    provenance = serializers.CharField(
+        read_only=True,
+        help_text="Where the record comes from, as the web page says it: its source, or that an officer entered "
+        "it, and when an officer last changed it.",
+    )
+
+    def get_source(self, obj) -> str | None:
+        return obj.source if obj.is_loaded else None

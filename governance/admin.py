@@ -54,7 +54,16 @@ class MembershipAdmin(OfficerHistoryAdmin):
     search_fields = ["name", "title", "body__name"]
     ordering = ["body", "role", "name"]
     autocomplete_fields = ["body", "organisation"]
-    fields = ["body", "name", "role", "title", "organisation", ("start_date", "end_date"), "source"]
+    fields = [
+        "body",
+        "name",
+        "role",
+        "title",
+        "organisation",
+        ("start_date", "end_date"),
+        "source",
+        ("recorded_on", "recorded_on_precision"),
+    ]
     history_list_display = ["end_date"]
 
 

@@ -10,22 +10,22 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import WebURLField, absolute, documented
+from core.api import SourcedSerializer, WebURLField, absolute, documented
 from governance.filters import MeetingDateRangeFilter
 from governance.models import AgendaItem, Body, Decision, Document, KeyDecision, Meeting, Membership, StatutoryDuty
 
 # ---- bodies ------------------------------------------------------------------------------------------
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(SourcedSerializer):
     organisation = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = Membership
-        fields = ["name", "role", "title", "organisation", "start_date", "end_date"]
+        fields = ["name", "role", "title", "organisation", "start_date", "end_date", "source", "provenance"]
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:body-detail", lookup_field="slug")
     web_url = WebURLField()
     parent = serializers.SlugRelatedField(
@@ -47,6 +47,8 @@ class BodySerializer(serializers.ModelSerializer):
             "locality",
             "description",
             "members",
+            "source",
+            "provenance",
         ]
 
 
@@ -65,20 +67,30 @@ class BodyViewSet(ReadOnlyModelViewSet):
 # ---- meetings ----------------------------------------------------------------------------------------
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(SourcedSerializer):
     class Meta:
         model = Decision
-        fields = ["number", "kind", "text"]
+        fields = ["number", "kind", "text", "source", "provenance"]
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(SourcedSerializer):
     decisions = DecisionSerializer(many=True, read_only=True)
     minute = serializers.SerializerMethodField(help_text="The minute of the item, once the minutes are published.")
     plan_edition = serializers.SerializerMethodField(help_text="The slug of the plan edition the item is about.")
 
     class Meta:
         model = AgendaItem
-        fields = ["number", "title", "description", "contacts", "minute", "plan_edition", "decisions"]
+        fields = [
+            "number",
+            "title",
+            "description",
+            "contacts",
+            "minute",
+            "plan_edition",
+            "decisions",
+            "source",
+            "provenance",
+        ]
 
     def get_minute(self, item) -> str | None:
         # The meeting is the one the items were prefetched for, with its minutes: no query here.
@@ -88,7 +100,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         return item.plan_edition.public_slug if item.plan_edition else None
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(SourcedSerializer):
     link = serializers.SerializerMethodField(help_text="Where to read it: the uploaded file or the link.")
     agenda_item = serializers.SlugRelatedField(
         slug_field="number", read_only=True, allow_null=True, help_text="The number of the item it is for, if any."
@@ -96,7 +108,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["title", "link", "agenda_item"]
+        fields = ["title", "link", "agenda_item", "source", "provenance"]
 
     def get_link(self, document) -> str:
         return absolute(self.context, document.file.url) if document.file else document.url
@@ -117,7 +129,7 @@ DATE_AS_KNOWN = {
 }
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail")
     web_url = WebURLField()
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -150,6 +162,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "minutes",
             "documents",
             "updated_at",
+            "source",
+            "provenance",
         ]
 
     @extend_schema_field(DATE_AS_KNOWN)
@@ -185,7 +199,7 @@ class MeetingViewSet(ReadOnlyModelViewSet):
 # ---- key decisions and duties ------------------------------------------------------------------------
 
 
-class KeyDecisionSerializer(serializers.ModelSerializer):
+class KeyDecisionSerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:key-decision-detail")
     web_url = WebURLField()
     decision_maker = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -211,6 +225,8 @@ class KeyDecisionSerializer(serializers.ModelSerializer):
             "contact",
             "consultation",
             "plan_edition",
+            "source",
+            "provenance",
         ]
 
     def get_plan_edition(self, decision) -> str | None:
@@ -226,7 +242,7 @@ class KeyDecisionViewSet(ReadOnlyModelViewSet):
     queryset = KeyDecision.objects.select_related("decision_maker", "plan_edition").order_by("-due_date", "title")
 
 
-class StatutoryDutySerializer(serializers.ModelSerializer):
+class StatutoryDutySerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:duty-detail")
     web_url = WebURLField()
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -234,7 +250,7 @@ class StatutoryDutySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatutoryDuty
-        fields = ["id", "url", "web_url", "body", "number", "text", "edition"]
+        fields = ["id", "url", "web_url", "body", "number", "text", "edition", "source", "provenance"]
 
 
 @documented(StatutoryDutySerializer, noun="statutory duties")

@@ -45,12 +45,13 @@ class MeetingFeed(Feed):
         )
 
     def item_title(self, meeting):
-        status = "" if meeting.status == meeting.Status.HELD else f" ({meeting.get_status_display().lower()})"
+        shown = meeting.status and meeting.status != meeting.Status.HELD
+        status = f" ({meeting.get_status_display().lower()})" if shown else ""
         return f"{meeting.body.name}, {meeting.date_text}{status}"
 
     def item_description(self, meeting):
         minutes = "Minutes published." if meeting.minutes_published else "Minutes not published yet."
-        return f"{meeting.body.name} meeting, {meeting.date_text}. Status: {meeting.get_status_display()}. {minutes}"
+        return f"{meeting.body.name} meeting, {meeting.date_text}. Status: {meeting.status_text}. {minutes}"
 
     def item_link(self, meeting):
         return meeting.get_absolute_url()

@@ -6,11 +6,13 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.dates import DatePrecision, partial_date_error, partial_date_iso, partial_date_text
+from core.models import Sourced
 from core.text import describe
 from priorities.models import Locality, PartnerOrganisation, PlanEdition, PublicationStatus
 
 
-class Body(models.Model):
+class Body(Sourced):
     """A board, group or committee with a part in the plan's governance."""
 
     class Kind(models.TextChoices):
@@ -40,7 +42,7 @@ class Body(models.Model):
         null=True,
         blank=True,
         related_name="bodies",
-        help_text="For a Community Outcome Group: the locality it covers.",
+        help_text="For a Community Outcome Group that covers one locality: that locality.",
     )
     description = models.TextField(blank=True, help_text="Its role, in the plan's own words where it gives them.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists of bodies.")
@@ -66,8 +68,6 @@ class Body(models.Model):
                 raise ValidationError({"parent": "That would make the body sit under one of its own groups."})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
-        if self.kind == self.Kind.LOCALITY and not self.locality_id:
-            raise ValidationError({"locality": "Say which locality this Community Outcome Group covers."})
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -87,7 +87,7 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class Membership(models.Model):
+class Membership(Sourced):
     """A person's seat on a body, with their role and organisation, for a span of dates."""
 
     class Role(models.TextChoices):
@@ -112,7 +112,16 @@ class Membership(models.Model):
     start_date = models.DateField("from", null=True, blank=True)
     end_date = models.DateField("to", null=True, blank=True, help_text="Leave empty while they still hold the seat.")
     source = models.CharField(
-        max_length=300, blank=True, help_text="Where this is recorded, if the dates are not known."
+        max_length=300, blank=True, help_text="The paper this membership is recorded in, e.g. Cabinet report."
+    )
+    recorded_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date of that paper. If only the month or year is known, give its first day and set the "
+        "precision; leave empty if the paper is not dated.",
+    )
+    recorded_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY, help_text="How much of that date is known."
     )
     history = HistoricalRecords()
 
@@ -136,6 +145,25 @@ class Membership(models.Model):
     def get_absolute_url(self):
         return reverse("governance:body-detail", kwargs={"slug": self.body.slug}) + "#members"
 
+    @property
+    def recorded_on_text(self):
+        return partial_date_text(self.recorded_on, self.recorded_on_precision)
+
+    @property
+    def recorded_on_iso(self):
+        return partial_date_iso(self.recorded_on, self.recorded_on_precision)
+
+    @property
+    def recorded_text(self):
+        """Where the membership is recorded: "As recorded in Cabinet report, 18 June 2019", or "" if nowhere."""
+        if not self.source:
+            return ""
+        return f"As recorded in {self.source}, {self.recorded_on_text or 'date not stated'}"
+
+    def clean(self):
+        if error := partial_date_error(self.recorded_on, self.recorded_on_precision):
+            raise ValidationError({"recorded_on": error})
+
 
 class MeetingQuerySet(models.QuerySet):
     def public(self):
@@ -147,7 +175,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.annotate(minutes_published=Exists(Minutes.objects.published().filter(meeting=OuterRef("pk"))))
 
 
-class Meeting(models.Model):
+class Meeting(Sourced):
     """A meeting of a body."""
 
     class Status(models.TextChoices):
@@ -156,10 +184,7 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         POSTPONED = "postponed", "Postponed"
 
-    class DatePrecision(models.TextChoices):
-        DAY = "day", "Exact day"
-        MONTH = "month", "Month only"
-        YEAR = "year", "Year only"
+    DatePrecision = DatePrecision
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField(help_text="If only the month or year is known, give its first day and set the precision.")
@@ -171,7 +196,13 @@ class Meeting(models.Model):
     )
     start_time = models.TimeField(null=True, blank=True)
     location = models.CharField(max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.SCHEDULED)
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        blank=True,
+        default=Status.SCHEDULED,
+        help_text="Leave empty if the records do not say whether it was held.",
+    )
     is_published = models.BooleanField(
         default=True, help_text="Untick to keep the meeting off the public pages, e.g. a private session."
     )
@@ -203,32 +234,26 @@ class Meeting(models.Model):
 
     @property
     def date_text(self):
-        if self.date_precision == self.DatePrecision.YEAR:
-            return f"{self.date:%Y}"
-        if self.date_precision == self.DatePrecision.MONTH:
-            return f"{self.date:%B %Y}"
-        return f"{self.date:%-d %B %Y}"
+        return partial_date_text(self.date, self.date_precision)
+
+    @property
+    def status_text(self):
+        """Whether it was held, as recorded; the records do not always say."""
+        return self.get_status_display() if self.status else "Not stated in the records"
 
     @property
     def date_iso(self):
         """The date in ISO 8601 as far as it is known: 2024-01-09, 2022-12 or 2020, never a made-up day."""
-        day = self.date.isoformat()
-        if self.date_precision == self.DatePrecision.YEAR:
-            return day[: len("YYYY")]
-        if self.date_precision == self.DatePrecision.MONTH:
-            return day[: len("YYYY-MM")]
-        return day
+        return partial_date_iso(self.date, self.date_precision)
 
     def clean(self):
-        if self.date and self.date_precision == self.DatePrecision.MONTH and self.date.day != 1:
-            raise ValidationError({"date": "For a month-only date, give the first day of the month."})
-        if self.date and self.date_precision == self.DatePrecision.YEAR and (self.date.month, self.date.day) != (1, 1):
-            raise ValidationError({"date": "For a year-only date, give 1 January of that year."})
+        if error := partial_date_error(self.date, self.date_precision):
+            raise ValidationError({"date": error})
         if self.start_time and self.date_precision != self.DatePrecision.DAY:
             raise ValidationError({"start_time": "A start time needs the exact day."})
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Sourced):
     """An item on a meeting's agenda, in order."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="agenda_items")
@@ -266,7 +291,7 @@ class AgendaItem(models.Model):
         return edition if edition is not None and edition.is_public else None
 
 
-class Decision(models.Model):
+class Decision(Sourced):
     """A decision or resolution made on an agenda item."""
 
     class Kind(models.TextChoices):
@@ -293,7 +318,7 @@ class Decision(models.Model):
         return self.agenda_item.get_absolute_url() + f"-decision-{self.number}"
 
 
-class Attendance(models.Model):
+class Attendance(Sourced):
     """Someone recorded as present, giving apologies or in attendance at a meeting."""
 
     class Status(models.TextChoices):
@@ -328,7 +353,7 @@ class MinutesQuerySet(models.QuerySet):
         return self.filter(status=Minutes.Status.PUBLISHED, meeting__is_published=True)
 
 
-class Minutes(models.Model):
+class Minutes(Sourced):
     """The minutes of a meeting, and whether they are published."""
 
     class Status(models.TextChoices):
@@ -369,7 +394,7 @@ class Minutes(models.Model):
         )
 
 
-class Document(models.Model):
+class Document(Sourced):
     """A paper for a meeting: an uploaded file or a link to where it is published."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="documents")
@@ -414,7 +439,7 @@ class StatutoryDutyQuerySet(models.QuerySet):
         return self.filter(Q(edition__isnull=True) | ~Q(edition__status=PublicationStatus.DRAFT))
 
 
-class StatutoryDuty(models.Model):
+class StatutoryDuty(Sourced):
     """One of the statutory and legal duties of the Communities Board, as the plan lists them."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="duties")
@@ -446,7 +471,7 @@ class StatutoryDuty(models.Model):
         return reverse("governance:overview") + f"#duty-{self.pk}"
 
 
-class KeyDecision(models.Model):
+class KeyDecision(Sourced):
     """A key decision as published in the Council's forward plan notice."""
 
     class Status(models.TextChoices):

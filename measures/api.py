@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import WebURLField, absolute, documented
+from core.api import SourcedSerializer, WebURLField, absolute, documented
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
 
@@ -43,7 +43,7 @@ def assessment(result):
     return {"code": result.code, "label": result.label, "explanation": result.explanation}
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:measure-detail", lookup_field="code")
     web_url = WebURLField()
     values_url = serializers.SerializerMethodField(help_text="This measure's values in the API.")
@@ -103,6 +103,8 @@ class MeasureSerializer(serializers.ModelSerializer):
             "reporting_frequency",
             "reported_by_locality",
             "updated_at",
+            "source",
+            "provenance",
         ]
         extra_kwargs = {"baseline_value": PLAIN_DECIMAL, "target_value": PLAIN_DECIMAL, "tolerance": PLAIN_DECIMAL}
 

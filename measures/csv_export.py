@@ -52,6 +52,11 @@ VALUE_COLUMNS = [
     ("source", "Where the figures come from"),
     ("illustrative", "true for illustrative (sample) data for demonstration, not a real figure; false for a real one"),
     ("last_updated", "The day the figure was last changed (YYYY-MM-DD)"),
+    (
+        "measure_source",
+        "Where the measure, its baseline and its target come from: the source document and section, or that "
+        "an officer entered it",
+    ),
 ]
 VALUE_CSV_HEADER = [name for name, _ in VALUE_COLUMNS]
 
@@ -97,6 +102,7 @@ def value_row(value, status):
         measure.data_source,
         value.is_illustrative,
         value.updated_at,
+        measure.provenance,
     ]
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from simple_history.models import HistoricalRecords
 
+from core.models import Sourced
 from measures import status as rules
 from measures.status import FREQUENCY_PERIODS, Direction, PeriodKind, Reading, TargetKind, period_kind_for
 from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
@@ -133,7 +134,7 @@ class MeasureQuerySet(models.QuerySet):
         return measures.annotate(locality_json=Subquery(_reading_json(readings.newest_first())[:1]))
 
 
-class Measure(models.Model):
+class Measure(Sourced):
     """A key performance measure of a priority, with its baseline and target."""
 
     class Unit(models.TextChoices):

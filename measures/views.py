@@ -140,6 +140,7 @@ STATUS_CSV_HEADER = [
     "lead_partner",
     "unit",
     "illustrative",
+    "measure_source",
 ]
 
 
@@ -171,6 +172,7 @@ class MeasureStatusCSVView(MeasureStatusView):
                     measure.lead_partner.name if measure.lead_partner else "",
                     measure.unit_text,
                     row.is_illustrative,
+                    measure.provenance,
                 ]
                 if locality is not None:
                     here = row.locality_latest

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from core.admin import (
-    OfficerAdmin,
     OfficerHistoryAdmin,
     OfficerStackedInline,
     OfficerTabularInline,
@@ -28,7 +27,7 @@ class CommitmentInline(OfficerTabularInline):
 
 @admin.register(PlanEdition)
 class PlanEditionAdmin(OfficerHistoryAdmin):
-    list_display = ["title", "kind", "period", "status", "approved_by", "approved_on", "follows", "updated_at"]
+    list_display = ["title", "kind", "period", "status", "approval", "approval_body", "approval_date", "updated_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["follows"]
     search_fields = ["title", "slug", "summary"]
@@ -41,14 +40,15 @@ class PlanEditionAdmin(OfficerHistoryAdmin):
         (
             "Publication",
             {
-                "fields": ["status", "approved_by", "approved_on", "approval_note"],
-                "description": "Drafts are never shown publicly. Publishing a plan needs who approved it and when; "
-                "archive the current edition before publishing its successor.",
+                "fields": ["status", "approval", "approval_body", "approval_date", "approval_note"],
+                "description": "Drafts are never shown publicly. Publishing a plan needs its approval record: "
+                "record only what the papers say (a decision, the date one was due, or that approval was "
+                "sought). Archive the current edition before publishing its successor.",
             },
         ),
         ("Text for residents", {"fields": ["vision", "summary", "sia_overview"]}),
     ]
-    history_list_display = ["approved_on"]
+    history_list_display = ["approval", "approval_date"]
 
     @admin.display(description="Years", ordering="start_year")
     def period(self, obj):
@@ -125,7 +125,7 @@ class ThemeAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(Locality)
-class LocalityAdmin(OfficerAdmin):
+class LocalityAdmin(OfficerHistoryAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name"]
     ordering = ["order", "name"]

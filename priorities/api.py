@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import WebURLField, documented
+from core.api import SourcedSerializer, WebURLField, documented
 from core.forms import choice_errors
 from priorities.filters import ActionFilter, public_editions
 from priorities.models import (
@@ -27,17 +27,18 @@ from priorities.models import (
 # ---- editions ---------------------------------------------------------------------------------------
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(SourcedSerializer):
     class Meta:
         model = Commitment
-        fields = ["number", "text"]
+        fields = ["number", "text", "source", "provenance"]
 
 
-class PlanEditionSerializer(serializers.ModelSerializer):
+class PlanEditionSerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:edition-detail", lookup_field="slug")
     web_url = WebURLField()
     follows = serializers.SerializerMethodField(help_text="The slug of the edition this one replaces or refreshes.")
     commitments = CommitmentSerializer(many=True, read_only=True)
+    approval_text = serializers.CharField(read_only=True, help_text="The approval record in words.")
 
     class Meta:
         model = PlanEdition
@@ -53,12 +54,16 @@ class PlanEditionSerializer(serializers.ModelSerializer):
             "vision",
             "summary",
             "sia_overview",
-            "approved_by",
-            "approved_on",
+            "approval",
+            "approval_body",
+            "approval_date",
+            "approval_text",
             "approval_note",
             "follows",
             "commitments",
             "updated_at",
+            "source",
+            "provenance",
         ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -78,21 +83,21 @@ class PlanEditionViewSet(ReadOnlyModelViewSet):
 # ---- priorities and themes ------------------------------------------------------------------------
 
 
-class SubThemeSerializer(serializers.ModelSerializer):
+class SubThemeSerializer(SourcedSerializer):
     class Meta:
         model = Theme
-        fields = ["id", "title"]
+        fields = ["id", "title", "source", "provenance"]
 
 
-class PriorityThemeSerializer(serializers.ModelSerializer):
+class PriorityThemeSerializer(SourcedSerializer):
     sub_themes = SubThemeSerializer(many=True, read_only=True)
 
     class Meta:
         model = Theme
-        fields = ["id", "title", "sub_themes"]
+        fields = ["id", "title", "sub_themes", "source", "provenance"]
 
 
-class PrioritySerializer(serializers.ModelSerializer):
+class PrioritySerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:priority-detail")
     web_url = WebURLField()
     edition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -116,6 +121,8 @@ class PrioritySerializer(serializers.ModelSerializer):
             "editors_note",
             "themes",
             "updated_at",
+            "source",
+            "provenance",
         ]
 
 
@@ -152,10 +159,10 @@ class PriorityViewSet(ReadOnlyModelViewSet):
     )
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class ThemeSerializer(SourcedSerializer):
     class Meta:
         model = Theme
-        fields = ["id", "priority", "parent", "order", "title"]
+        fields = ["id", "priority", "parent", "order", "title", "source", "provenance"]
 
 
 class ThemeFilter(django_filters.FilterSet):
@@ -189,10 +196,10 @@ class ThemeViewSet(ReadOnlyModelViewSet):
 # ---- actions ----------------------------------------------------------------------------------------
 
 
-class PartnerSummarySerializer(serializers.ModelSerializer):
+class PartnerSummarySerializer(SourcedSerializer):
     class Meta:
         model = PartnerOrganisation
-        fields = ["id", "name"]
+        fields = ["id", "name", "source", "provenance"]
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
@@ -212,7 +219,7 @@ FLAG = inline_serializer(
 )
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:action-detail")
     web_url = WebURLField()
     edition = serializers.SlugRelatedField(source="priority.edition", slug_field="slug", read_only=True)
@@ -257,6 +264,8 @@ class ActionSerializer(serializers.ModelSerializer):
             "progress",
             "updates",
             "updated_at",
+            "source",
+            "provenance",
         ]
 
     @extend_schema_field(FLAG)
@@ -287,12 +296,12 @@ class ActionViewSet(ReadOnlyModelViewSet):
 # ---- localities and partners ------------------------------------------------------------------------
 
 
-class LocalitySerializer(serializers.ModelSerializer):
+class LocalitySerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:locality-detail", lookup_field="slug")
 
     class Meta:
         model = Locality
-        fields = ["slug", "url", "name", "order"]
+        fields = ["slug", "url", "name", "order", "source", "provenance"]
 
 
 @documented(LocalitySerializer, noun="localities")
@@ -304,12 +313,12 @@ class LocalityViewSet(ReadOnlyModelViewSet):
     queryset = Locality.objects.order_by("order", "name")
 
 
-class PartnerOrganisationSerializer(serializers.ModelSerializer):
+class PartnerOrganisationSerializer(SourcedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:partner-detail")
 
     class Meta:
         model = PartnerOrganisation
-        fields = ["id", "url", "name", "short_name", "sector", "website"]
+        fields = ["id", "url", "name", "short_name", "sector", "website", "source", "provenance"]
 
 
 @documented(PartnerOrganisationSerializer, noun="partner organisations")

@@ -38,6 +38,11 @@ ACTION_COLUMNS = [
     ("latest_update_date", "The date of its latest progress update (YYYY-MM-DD)"),
     ("latest_update", "What its latest progress update says; empty if there is none yet"),
     ("last_updated", "The day the action’s record last changed (YYYY-MM-DD)"),
+    (
+        "source",
+        "Where the action comes from: the source document and section, or that an officer entered it; and "
+        "when an officer last changed it",
+    ),
 ]
 ACTION_CSV_HEADER = [name for name, _ in ACTION_COLUMNS]
 
@@ -75,6 +80,7 @@ def action_row(action, as_of):
         action.latest_update_date,
         action.latest_update,
         action.updated_at,
+        action.provenance,
     ]
 
 

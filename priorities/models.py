@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from simple_history.models import HistoricalRecords
 
+from core.models import Sourced
 from core.text import describe
 
 
@@ -36,12 +37,19 @@ class EditionQuerySet(models.QuerySet):
         return self.filter(status=PublicationStatus.PUBLISHED).first()
 
 
-class PlanEdition(models.Model):
+class PlanEdition(Sourced):
     """An edition of the Kirklees Communities Partnership Plan, or an annual refresh of one."""
 
     class Kind(models.TextChoices):
         PLAN = "plan", "Plan"
         REFRESH = "refresh", "Annual refresh"
+
+    class Approval(models.TextChoices):
+        """What the sources record about approving the edition: a decision, a due date, or a request."""
+
+        DECISION = "decision", "Approved (decision recorded)"
+        DUE = "due", "Decision due (due date recorded)"
+        SOUGHT = "sought", "Approval sought (no decision recorded)"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True, help_text="Used in web addresses, e.g. 2022-2027.")
@@ -64,10 +72,22 @@ class PlanEdition(models.Model):
         default=PublicationStatus.DRAFT,
         help_text="Only one edition can be the published, current one. Drafts are never shown publicly.",
     )
-    approved_by = models.CharField(
-        max_length=200, blank=True, help_text="Who approved it, e.g. Cabinet, or Full Council."
+    approval = models.CharField(
+        "approval record",
+        max_length=10,
+        choices=Approval,
+        blank=True,
+        help_text="What is recorded: the decision itself, only the date a decision was due, or only that "
+        "approval was sought. Leave empty if nothing is recorded.",
     )
-    approved_on = models.DateField(null=True, blank=True)
+    approval_body = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who approved it, was due to decide, or was asked to approve it, e.g. Cabinet, or Full Council.",
+    )
+    approval_date = models.DateField(
+        null=True, blank=True, help_text="The date of the decision, or the date it was due. Empty if not recorded."
+    )
     approval_note = models.TextField(blank=True, help_text="How it was approved or considered, and where recorded.")
     follows = models.ForeignKey(
         "self",
@@ -146,17 +166,37 @@ class PlanEdition(models.Model):
             "If it really must go, set the edition back to draft first."
         )
 
+    @property
+    def approval_text(self):
+        """The approval record in words, saying no more than is recorded."""
+        date = f" on {self.approval_date:%-d %B %Y}" if self.approval_date else ""
+        if self.approval == self.Approval.DECISION:
+            return f"Approved by {self.approval_body}{date}"
+        if self.approval == self.Approval.DUE:
+            return f"Decision due by {self.approval_body}{date}; the decision itself is not recorded here"
+        if self.approval == self.Approval.SOUGHT:
+            return f"Approval by {self.approval_body} sought{date}; no decision is recorded"
+        return "No approval recorded"
+
     def clean(self):
         if self.follows_id and self.follows_id == self.pk:
             raise ValidationError({"follows": "An edition cannot follow itself."})
         needs_approval = self.kind == self.Kind.PLAN and self.status != PublicationStatus.DRAFT
-        if needs_approval and not (self.approved_by and self.approved_on):
-            raise ValidationError("Record who approved this plan and when before publishing or archiving it.")
-        if self.approved_on and not self.approved_by:
-            raise ValidationError({"approved_by": "Say who approved it on that date."})
+        if needs_approval and not self.approval:
+            raise ValidationError(
+                {"approval": "Record what is known about this plan's approval before publishing or archiving it."}
+            )
+        if self.approval and not self.approval_body:
+            raise ValidationError({"approval_body": "Say who approved it, was due to decide, or was asked to."})
+        if self.approval in (self.Approval.DECISION, self.Approval.DUE) and not self.approval_date:
+            raise ValidationError({"approval_date": "Give the date of the decision, or the date it was due."})
+        if not self.approval and (self.approval_body or self.approval_date):
+            raise ValidationError(
+                {"approval": "Say what the approval record is: a decision, a due date, or a request."}
+            )
 
 
-class Commitment(models.Model):
+class Commitment(Sourced):
     """One of the Communities Board's cross-cutting commitments that underpin every priority."""
 
     edition = models.ForeignKey(PlanEdition, on_delete=models.PROTECT, related_name="commitments")
@@ -189,7 +229,7 @@ class PriorityQuerySet(models.QuerySet):
         return self.filter(edition__status=PublicationStatus.PUBLISHED)
 
 
-class Priority(models.Model):
+class Priority(Sourced):
     """A strategic priority of a plan edition (a 'theme' in the 2018-2021 plan)."""
 
     edition = models.ForeignKey(PlanEdition, on_delete=models.PROTECT, related_name="priorities")
@@ -238,7 +278,7 @@ class Priority(models.Model):
         return self.edition.refusal_for_part(self)
 
 
-class Theme(models.Model):
+class Theme(Sourced):
     """An entry in a priority's 'what this includes' list; a theme with a parent is a sub-theme."""
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="themes")
@@ -282,12 +322,13 @@ class Theme(models.Model):
             raise ValidationError({"parent": "The theme belongs to a different priority."})
 
 
-class Locality(models.Model):
-    """One of the four areas the plan divides Kirklees into."""
+class Locality(Sourced):
+    """An area of Kirklees that figures are reported for (the plan speaks of "the 4 localities")."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -300,7 +341,7 @@ class Locality(models.Model):
         return reverse("measures:status") + f"?locality={self.slug}"
 
 
-class PartnerOrganisation(models.Model):
+class PartnerOrganisation(Sourced):
     """An organisation that is a partner in delivering the plan."""
 
     class Sector(models.TextChoices):
@@ -311,7 +352,9 @@ class PartnerOrganisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True, help_text="Abbreviation, e.g. WYP.")
-    sector = models.CharField(max_length=20, choices=Sector, default=Sector.OTHER)
+    sector = models.CharField(
+        max_length=20, choices=Sector, blank=True, help_text="Leave empty where no source says which sector it is in."
+    )
     website = models.URLField(blank=True)
     history = HistoricalRecords()
 
@@ -359,7 +402,7 @@ def long_date(day):
     return format_date(day, "j F Y")
 
 
-class Action(models.Model):
+class Action(Sourced):
     """Something the Communities Board says it will do under a priority ('The Board will ...')."""
 
     class Status(models.TextChoices):

@@ -247,8 +247,8 @@ def test_the_previous_plans_titles_introductions_and_actions_are_its_words(previ
 
 
 def test_the_boards_duties_are_the_plans_words(partnership, plan_parts):
-    board = next(body for body in partnership["bodies"] if body["slug"] == "communities-board")
-    texts = [(f"partnership.toml, duty {number}", duty) for number, duty in enumerate(board["duties"], 1)]
+    duties = partnership["duties"]["texts"]
+    texts = [(f"partnership.toml, duty {number}", duty) for number, duty in enumerate(duties, 1)]
     assert len(texts) == 8
     assert_all_found(texts, PLAN, plan_parts["whole"])
 
@@ -300,3 +300,32 @@ def test_no_editors_remark_is_loaded_as_plan_content(seeds):
                     pytest.fail(
                         f"{place} carries the editors' remark {remark!r}: ...{loaded[max(0, at - 60) : at + 80]}..."
                     )
+
+
+# ---- names and provenance -------------------------------------------------------------------------
+
+
+def test_every_partner_and_person_is_named_as_a_source_names_them(partnership, seeds):
+    """No partner, member or attendee is loaded under a name no source gives (no expanded abbreviations)."""
+    everything = " ".join(normalise(text) for text in seeds.values())
+    texts = [(f"partnership.toml, partner {p['key']}", p["name"]) for p in partnership["partners"]]
+    for body in partnership["bodies"]:
+        texts += [(f"partnership.toml, member {m['key']}", m["name"]) for m in body.get("members", [])]
+    for meeting in partnership["meetings"]:
+        texts += [(f"partnership.toml, {meeting['key']}, attendee", a["name"]) for a in meeting.get("attendance", [])]
+    missing = [(where, name) for where, name in texts if normalise(name).lower() not in everything.lower()]
+    assert missing == []
+
+
+def test_every_loaded_record_names_a_source_document_that_exists(partnership, plan, previous):
+    """Each source names one of the documents in sources.toml, so `loadplan` can say where each record is from."""
+    documents = read_fixture("sources.toml")["documents"]
+    sources = [p["source"] for p in partnership["partners"]]
+    sources += [b["source"] for b in partnership["bodies"]]
+    sources += [m["source"] for b in partnership["bodies"] for m in b.get("members", [])]
+    sources += [m["source"] for m in partnership["meetings"]] + [d["source"] for d in partnership["key_decisions"]]
+    sources += [partnership["duties"]["source"], *plan["edition"]["sources"].values()]
+    sources += [text for edition in previous["editions"] for text in edition["sources"].values()]
+    for text in sources:
+        formatted = text.format(**documents, number=1, title="A title")
+        assert any(document in formatted for document in documents.values()), text

@@ -25,3 +25,12 @@ def blocks(text):
         if items:
             result.append({"list_items": items})
     return result
+
+
+@register.filter
+def provenance(items):
+    """Where a group of records comes from, in one line: their sources in order, each said once.
+
+    Records loaded from the same section share a line; one an officer entered or changed says so.
+    """
+    return " ".join(dict.fromkeys(item.provenance for item in items))

@@ -150,15 +150,17 @@ def test_officer_adds_a_body_with_its_members(officer_client):
     assert Body.objects.get(slug="sdg").memberships.get().role == "chair"
 
 
-def test_a_community_outcome_group_needs_its_locality(officer_client):
+def test_community_outcome_groups_need_no_locality_the_sources_do_not_name(officer_client):
+    """The plan's COGs work "within each of the 4 localities", which it does not name."""
     page = officer_client.get(admin_url(Body, "add"))
-    data = post_back(page, name="Rural COG", slug="rural-cog", kind="locality")
+    data = post_back(page, name="Community Outcome Groups", slug="cogs", kind="locality")
 
     response = officer_client.post(admin_url(Body, "add"), data)
 
-    assert response.status_code == 200
-    assert "Say which locality this Community Outcome Group covers." in form_errors(response)
-    assert not Body.objects.exists()
+    assert response.status_code == 302
+    cogs = Body.objects.get(slug="cogs")
+    assert cogs.locality is None
+    assert cogs.provenance.startswith("Entered by an officer on ")
 
 
 # ---- officer groups -------------------------------------------------------------------------------

@@ -5,14 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from governance.models import Body, Document, Meeting
+from governance.models import Document, Meeting
 from governance.tests.factories import (
     AgendaItemFactory,
     BodyFactory,
     DecisionFactory,
     MeetingFactory,
+    MembershipFactory,
 )
-from priorities.tests.factories import LocalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +68,14 @@ def test_bodies_cannot_sit_under_their_own_groups():
     assert "sit under one of its own groups" in messages(board)
 
 
-def test_a_community_outcome_group_names_its_locality():
-    cog = Body(name="Rural COG", slug="rural-cog", kind=Body.Kind.LOCALITY)
-    assert "Say which locality" in messages(cog)
-    cog.locality = LocalityFactory()
-    cog.full_clean()
+def test_a_membership_says_where_it_is_recorded_and_a_partial_date_as_far_as_it_is_known():
+    member = MembershipFactory.build(source="Report to Cabinet", recorded_on=date(2019, 6, 1))
+    member.recorded_on_precision = "month"
+    assert member.recorded_text == "As recorded in Report to Cabinet, June 2019"
+    member.recorded_on = date(2019, 6, 18)
+    assert "For a month-only date, give the first day of the month." in messages(member)
+    member.recorded_on = None
+    assert member.recorded_text == "As recorded in Report to Cabinet, date not stated"
 
 
 def test_a_meeting_with_decisions_cannot_be_deleted():

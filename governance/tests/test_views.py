@@ -87,9 +87,9 @@ def test_the_governance_page_shows_how_the_bodies_relate(client, real_plan):
     under_the_board = re.search(r"Reporting to the Communities Board:</p>\s*<ul[^>]*>(.*?)</ul>", response.text, re.S)
     assert "Kirklees Strategic Delivery Group" in under_the_board.group(1)
     assert "Community Outcome Group" not in under_the_board.group(1)
-    assert (
-        "Batley and Spen Community Outcome Group (Batley and Spen COG): community outcome group for Batley and Spen"
-    ) in page
+    # The plan's Community Outcome Groups, which it describes together and does not name one by one.
+    assert "Community Outcome Groups (COGs): community outcome group" in page
+    assert "Batley" not in page
     assert "Overview and Scrutiny Committee (Overview and Scrutiny): scrutiny committee" in page
     assert "Cabinet: council executive" in page
     assert "Full Council: full council" not in page
@@ -100,14 +100,22 @@ def test_the_governance_page_shows_how_the_bodies_relate(client, real_plan):
 
 def test_the_governance_page_names_the_chair_and_vice_chair_and_where_that_is_recorded(client, real_plan):
     page = text(client.get("/governance/"))
+    # Each seat as one paper records it, with the paper's date where it has one; no organisation is
+    # given where the paper gives none.
     assert (
-        "Councillor Carole Pattison Cabinet Member for Learning, Aspiration and Communities Chair Kirklees Council "
-        "Not known. Recorded in: Overview and Scrutiny minutes on the October 2020 refresh of the plan"
+        "Councillor Carole Pattison Cabinet Member for Learning, Aspiration and Communities Chair Not recorded "
+        "As recorded in Overview and Scrutiny agenda item and minutes: Kirklees Communities Partnership Plan – "
+        "Refresh, October 2020, date not stated"
     ) in page
     assert (
-        "Chief Superintendent Jim Griffiths Vice chair West Yorkshire Police "
-        "Not known. Recorded in: Kirklees Communities Partnership Plan 2022-2027, foreword"
+        "Chief Superintendent Jim Griffiths Vice chair Not recorded "
+        "As recorded in Kirklees Communities Partnership Plan 2022-2027, Foreword, date not stated"
     ) in page
+    assert (
+        "Councillor Carole Pattison Leader of the Council Portfolio holder Not recorded As recorded in Forward-plan "
+        "notice of a key decision: Kirklees Communities Partnership Plan, 19 August 2022"
+    ) in page
+    assert "currently" not in page
 
 
 def test_the_governance_page_lists_the_boards_eight_statutory_duties_in_order(client, real_plan):
@@ -185,12 +193,13 @@ def test_the_board_page_shows_its_role_its_groups_its_members_and_its_meetings_l
     assert dates == BOARD_DATES
 
 
-def test_a_group_page_says_where_it_sits_and_that_nothing_is_recorded_yet(client, real_plan):
-    page = text(client.get("/governance/cog-rural/"))
-    assert "Community Outcome Group: Rural" in page
+def test_a_group_page_says_where_it_sits_that_nothing_is_recorded_yet_and_its_source(client, real_plan):
+    page = text(client.get("/governance/community-outcome-groups/"))
+    assert "Community Outcome Group Community Outcome Groups" in page
     assert "sits under and reports to" not in page  # the plan does not say whom the COGs report to
-    assert "No members are recorded for the Rural Community Outcome Group." in page
-    assert "No meetings of the Rural Community Outcome Group are published yet." in page
+    assert "No members are recorded for the Community Outcome Groups." in page
+    assert "No meetings of the Community Outcome Groups are published yet." in page
+    assert "Source: Kirklees Communities Partnership Plan 2022-2027, Governance and delivery arrangements." in page
 
 
 def test_a_body_page_shows_the_latest_meetings_and_leads_to_the_rest(client):
@@ -226,7 +235,8 @@ def test_the_meeting_list_groups_every_meeting_by_year_newest_first(client, real
     page = text(response)
     assert "10 meetings." in page
     assert items_in(response, "main-content", "caption") == ["2023", "2022", "2021", "2020", "2019"]
-    assert "18 June 2019: Cabinet Cabinet Held Not published" in page
+    # The report to Cabinet is for the meeting; no source says the meeting was held.
+    assert "18 June 2019: Cabinet Cabinet Not stated in the records Not published" in page
     assert "2020: Overview and Scrutiny Committee Overview and Scrutiny Committee Held Published" in page
 
 
@@ -264,7 +274,7 @@ def test_a_bad_filter_value_gives_a_clear_message_not_an_error(client, real_plan
 
 
 def test_the_meeting_list_says_when_no_meeting_matches(client, real_plan):
-    page = text(client.get("/meetings/?body=cog-rural"))
+    page = text(client.get("/meetings/?body=community-outcome-groups"))
     assert "No meetings match your filters." in page
 
 
@@ -328,8 +338,9 @@ def test_the_scrutiny_meeting_shows_the_refresh_item_with_its_minute_and_two_res
         "Resolution (2) That officers be requested to take account of the comments made by the Panel in relation "
         "to the 2020 refresh of the Kirklees Communities Partnership Plan"
     ) in page
-    assert "In attendance Jill Greenfield, Service Director, Customer and Communities (Kirklees Council)" in page
-    assert "Chief Inspector Alan Travis, West Yorkshire Police Councillor" in page
+    assert "In attendance Jill Greenfield, Service Director, Customer and Communities Jo Richmond" in page
+    assert "Chief Inspector Alan Travis (West Yorkshire Police) Councillor" in page
+    assert "Source: Overview and Scrutiny agenda item and minutes" in page
     assert "The minutes are given with each agenda item above." in page
     assert 'href="/plans/2020-refresh/"' in response.content.decode()
 
@@ -439,7 +450,7 @@ def test_the_sitemap_lists_the_governance_pages_and_every_public_meeting(client,
 
 
 def test_a_body_whose_reporting_line_no_source_states_says_so(client, real_plan):
-    page = text(client.get("/governance/cog-huddersfield/"))
+    page = text(client.get("/governance/community-outcome-groups/"))
     assert "The sources do not say which body it reports to, or that any body reports to it." in page
     assert "It sits under and reports to" not in page
     overview = text(client.get("/governance/"))

@@ -27,8 +27,9 @@ class PlanEditionFactory(factory.django.DjangoModelFactory):
 
 class PublishedEditionFactory(PlanEditionFactory):
     status = PublicationStatus.PUBLISHED
-    approved_by = "Cabinet"
-    approved_on = factory.Faker("date_object")
+    approval = PlanEdition.Approval.DECISION
+    approval_body = "Cabinet"
+    approval_date = factory.Faker("date_object")
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):

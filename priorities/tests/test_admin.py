@@ -45,8 +45,9 @@ def test_publishing_a_plan_without_its_approval_is_refused_with_the_reason(offic
     response = officer_client.post(admin_url(PlanEdition, "add"), data)
 
     assert response.status_code == 200
-    assert "Record who approved this plan and when before publishing or archiving it." in form_errors(response)
-    assert "Record who approved this plan" in response.content.decode()
+    message = "Record what is known about this plan's approval before publishing or archiving it."
+    assert message in form_errors(response)
+    assert "Record what is known about this plan" in response.content.decode()
     assert not PlanEdition.objects.exists()
 
 
@@ -60,8 +61,9 @@ def test_a_second_published_edition_is_refused(officer_client):
         start_year="2022",
         end_year="2027",
         status="published",
-        approved_by="Cabinet",
-        approved_on="2022-09-20",
+        approval="decision",
+        approval_body="Cabinet",
+        approval_date="2022-09-20",
     )
 
     response = officer_client.post(admin_url(PlanEdition, "add"), data)

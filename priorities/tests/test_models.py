@@ -34,8 +34,32 @@ def test_only_one_edition_can_be_the_published_current_plan():
 
 
 def test_a_plan_cannot_be_published_without_its_approval():
-    edition = PlanEditionFactory.build(status=PublicationStatus.PUBLISHED, approved_by="", approved_on=None)
-    assert "Record who approved this plan and when" in messages(edition)
+    edition = PlanEditionFactory.build(status=PublicationStatus.PUBLISHED, approval="")
+    assert "Record what is known about this plan's approval" in messages(edition)
+
+
+@pytest.mark.parametrize(
+    ("approval", "body", "day", "error", "text"),
+    [
+        ("decision", "Cabinet", date(2022, 9, 20), None, "Approved by Cabinet on 20 September 2022"),
+        ("decision", "Cabinet", None, "Give the date of the decision", None),
+        ("due", "Cabinet", date(2022, 9, 20), None, "Decision due by Cabinet on 20 September 2022; the decision "
+         "itself is not recorded here"),
+        ("due", "", date(2022, 9, 20), "Say who approved it", None),
+        ("sought", "Full Council", None, None, "Approval by Full Council sought; no decision is recorded"),
+        ("", "Cabinet", None, "Say what the approval record is", None),
+        ("", "", None, None, "No approval recorded"),
+    ],
+)
+def test_an_approval_record_says_no_more_than_is_recorded(approval, body, day, error, text):
+    edition = PlanEditionFactory.build(
+        kind=PlanEdition.Kind.REFRESH, approval=approval, approval_body=body, approval_date=day
+    )
+    if error:
+        assert error in messages(edition)
+    else:
+        edition.full_clean()
+        assert edition.approval_text == text
 
 
 def test_a_refresh_can_be_archived_without_a_formal_approval():
@@ -52,7 +76,7 @@ def test_public_editions_exclude_drafts():
     PlanEditionFactory(slug="draft")
     published = PublishedEditionFactory()
     archived = PlanEditionFactory(
-        status=PublicationStatus.ARCHIVED, approved_by="Cabinet", approved_on=date(2019, 6, 18)
+        status=PublicationStatus.ARCHIVED, approval="decision", approval_body="Cabinet", approval_date=date(2019, 6, 18)
     )
     assert set(PlanEdition.objects.public()) == {published, archived}
 
@@ -229,7 +253,7 @@ def test_an_actions_flag_comes_from_its_dates(start, due, updates, as_of, flag):
 @pytest.mark.parametrize("status", [PublicationStatus.ARCHIVED, PublicationStatus.DRAFT])
 def test_no_update_is_due_on_a_plan_not_in_force_but_overdue_still_shows(status):
     edition = PlanEditionFactory(
-        start_year=2018, end_year=2021, status=status, approved_by="Full Council", approved_on=date(2019, 7, 1)
+        start_year=2018, end_year=2021, status=status, approval="sought", approval_body="Full Council"
     )
     quiet = ActionFactory(priority=PriorityFactory(edition=edition))
     late = ActionFactory(priority=PriorityFactory(edition=edition), due_date=date(2021, 3, 31))

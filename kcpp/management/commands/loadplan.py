@@ -1,17 +1,30 @@
 """Load the real Kirklees Communities Partnership Plan from the fixtures built from the source documents.
 
-Safe to run again and again: a record that is already there (found by its natural key) is left as
-it is, so nothing an officer has edited since is overwritten. Only missing records are created.
+Safe to run again and again, and the way a correction to the fixtures reaches a running portal:
+
+- Each record has a stable key in the fixtures (`fixture_key`), so it is found again however an
+  officer has renamed it since. A record loaded before keys existed is found once by what used to
+  identify it (its name, slug or code) and then keeps its key.
+- A field that differs from the fixtures is corrected, unless an officer changed that field: the
+  record's history says who changed what. An officer's change is never overwritten.
+- A record the fixtures now retire (`fixtures/sources.toml`) is removed only if it is still as loaded
+  and nothing else refers to it; otherwise it is left and reported.
 """
 
 import tomllib
+from collections import Counter
+from copy import copy
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import models, router, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 
 from governance.models import (
     AgendaItem,
@@ -37,101 +50,291 @@ from priorities.models import (
 )
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-REASON = "Loaded from the source documents"
+LOADED = "Loaded from the source documents"
+CORRECTED = "Corrected from the source documents"
+RETIRED = "Removed: not in the source documents"
+LOADER_REASONS = {LOADED, CORRECTED, RETIRED}
+EVERY_FIELD = frozenset({"*"})
+
+# What the fixtures set on a measure. A field left out of a fixture entry is loaded empty (its
+# default), so removing an unsupported value from the fixtures removes it from the portal too.
+# (A baseline period's last day is set only where a fixture gives it; otherwise the model works it
+# out from the period's label when it saves.)
+MEASURE_FIELDS = (
+    "title",
+    "plan_wording",
+    "definition",
+    "unit",
+    "unit_label",
+    "decimal_places",
+    "direction",
+    "baseline_value",
+    "baseline_period",
+    "data_source",
+    "reporting_frequency",
+    "reported_by_locality",
+    "kind",
+    "target_kind",
+    "target_value",
+    "target_set_by",
+    "tolerance",
+)
 
 
-def slug_of(name):
-    return name.lower().replace(" and ", "-and-").replace(" ", "-")
+def officer_changed_fields(instance):
+    """The fields someone other than this loader has changed, as the record's history tells.
+
+    A record with no history, or one the loader did not create, counts as wholly an officer's.
+    """
+    history = getattr(instance, "history", None)
+    if history is None:
+        return EVERY_FIELD
+    records = list(history.order_by("history_date", "history_id"))
+    if not records or records[0].history_change_reason not in LOADER_REASONS:
+        return EVERY_FIELD
+    changed = set()
+    for previous, record in pairwise(records):
+        if record.history_change_reason not in LOADER_REASONS:
+            changed.update(record.diff_against(previous).changed_fields)
+    return changed
+
+
+def stored(field, value):
+    """`value` as the field stores it, to compare with what is in the database."""
+    if field.is_relation:
+        return value.pk if value is not None else None
+    return field.to_python(value)
 
 
 class Loader:
-    """Creates what is missing, counts what it created, and never changes an existing record."""
+    """Creates what is missing and corrects what is still as loaded; counts both, and what it left."""
 
-    def __init__(self):
-        self.created = {}
-        self.kept = {}
+    def __init__(self, fixtures=FIXTURES):
+        self.fixtures = Path(fixtures)
+        self.documents = self.read("sources.toml")["documents"]
+        self.created = Counter()
+        self.corrected = Counter()
+        self.removed = Counter()
+        self.unchanged = 0
+        self.officers_changes = []
+        self.not_removed = []
 
-    def get_or_create(self, model, lookup, defaults=None):
-        instance = model.objects.filter(**lookup).first()
-        if instance is not None:
-            self.kept[model._meta.verbose_name_plural] = self.kept.get(model._meta.verbose_name_plural, 0) + 1
+    def read(self, name):
+        with open(self.fixtures / name, "rb") as file:
+            return tomllib.load(file)
+
+    def source(self, text, **names):
+        """A fixture's source, with the documents' names filled in."""
+        try:
+            return text.format(**self.documents, **names)
+        except KeyError as error:
+            raise CommandError(f"The source “{text}” names an unknown document: {error}") from error
+
+    # ---- finding, creating and correcting ---------------------------------------------------------
+
+    def sync(self, model, key, source, fields, legacy=None):
+        """The record the fixtures call `key`, created if missing and corrected where still as loaded.
+
+        `legacy` finds a record loaded before records had keys.
+        """
+        instance = model.objects.filter(fixture_key=key).first()
+        if instance is None and legacy is not None:
+            instance = model.objects.filter(fixture_key=None, **legacy).first()
+        if instance is None:
+            instance = model(fixture_key=key, source=source, **fields)
+            self.save(instance, LOADED, key)
+            self.created[model._meta.verbose_name_plural] += 1
             return instance
-        instance = model(**lookup, **(defaults or {}))
+        officers = officer_changed_fields(instance)
+        candidate = copy(instance)
+        for name, value in {**fields, "source": source, "fixture_key": key}.items():
+            field = model._meta.get_field(name)
+            if getattr(instance, field.attname) == stored(field, value):
+                continue
+            if officers is EVERY_FIELD or name in officers:
+                self.officers_changes.append(f"{model._meta.verbose_name} “{instance}”: {field.verbose_name}")
+                continue
+            setattr(candidate, name, value)
+        # Compare once cleaned, so that what the model derives (a period's end from its label) is not a change.
+        self.clean(candidate, key)
+        if any(getattr(candidate, f.attname) != getattr(instance, f.attname) for f in model._meta.concrete_fields):
+            self.save(candidate, CORRECTED, key)
+            self.corrected[model._meta.verbose_name_plural] += 1
+            return candidate
+        self.unchanged += 1
+        return instance
+
+    def clean(self, instance, key):
         try:
             instance.full_clean()
         except ValidationError as error:
-            raise CommandError(f"{model.__name__} {lookup}: {error}") from error
-        instance._change_reason = REASON
+            raise CommandError(f"{type(instance).__name__} {key}: {'; '.join(error.messages)}") from error
+
+    def save(self, instance, reason, key):
+        self.clean(instance, key)
+        instance._change_reason = reason
         instance.save()
-        name = model._meta.verbose_name_plural
-        self.created[name] = self.created.get(name, 0) + 1
-        return instance
+
+    def retire(self, entry):
+        model = apps.get_model(entry["model"])
+        for instance in model.objects.filter(**entry["lookup"]).exclude(**self.keyed(model)):
+            name = f"{model._meta.verbose_name} “{instance}”"
+            changed = officer_changed_fields(instance)
+            if changed:
+                whose = (
+                    "its history does not show it as loaded" if changed is EVERY_FIELD else "an officer has changed it"
+                )
+                self.not_removed.append(f"{name}: {whose} ({entry['why']})")
+                continue
+            collector = Collector(using=router.db_for_write(model))
+            try:
+                collector.collect([instance])
+            except (ProtectedError, RestrictedError):
+                self.not_removed.append(f"{name}: other records refer to it ({entry['why']})")
+                continue
+            others = [related for related in collector.data if related is not model]
+            if others or any(queryset.exists() for queryset in collector.fast_deletes):
+                self.not_removed.append(f"{name}: other records refer to it ({entry['why']})")
+                continue
+            instance._change_reason = RETIRED
+            instance.delete()
+            self.removed[model._meta.verbose_name_plural] += 1
+
+    @staticmethod
+    def keyed(model):
+        """A lookup excluding records the fixtures load today: only what earlier versions loaded is retired."""
+        has_key = any(field.name == "fixture_key" for field in model._meta.get_fields())
+        return {"fixture_key__isnull": False} if has_key else {"pk__in": []}
 
     # ---- partnership --------------------------------------------------------------------------
 
     def load_partnership(self, data):
-        for order, name in enumerate(data["localities"], start=1):
-            self.get_or_create(Locality, {"name": name}, {"slug": slug_of(name), "order": order})
+        for order, locality in enumerate(data.get("localities", []), start=1):
+            self.sync(
+                Locality,
+                f"locality:{locality['key']}",
+                self.source(locality["source"]),
+                {"name": locality["name"], "slug": locality["key"], "order": order},
+                legacy={"name": locality["name"]},
+            )
         for partner in data["partners"]:
-            self.get_or_create(
+            self.sync(
                 PartnerOrganisation,
-                {"name": partner["name"]},
-                {"short_name": partner.get("short_name", ""), "sector": partner["sector"]},
+                f"partner:{partner['key']}",
+                self.source(partner["source"]),
+                {
+                    "name": partner["name"],
+                    "short_name": partner.get("short_name", ""),
+                    "sector": partner.get("sector", ""),
+                },
+                legacy={"name": partner.get("was", partner["name"])},
             )
         for order, body in enumerate(data["bodies"], start=1):
-            parent = Body.objects.get(slug=body["parent"]) if "parent" in body else None
-            locality = Locality.objects.get(name=body["locality"]) if "locality" in body else None
-            instance = self.get_or_create(
+            instance = self.sync(
                 Body,
-                {"slug": body["slug"]},
+                f"body:{body['slug']}",
+                self.source(body["source"]),
                 {
                     "name": body["name"],
+                    "slug": body["slug"],
                     "short_name": body.get("short_name", ""),
                     "kind": body["kind"],
-                    "parent": parent,
-                    "locality": locality,
+                    "parent": self.find(Body, f"body:{body['parent']}") if "parent" in body else None,
+                    "locality": self.find(Locality, f"locality:{body['locality']}") if "locality" in body else None,
                     "description": body["description"],
                     "order": order,
                 },
+                legacy={"slug": body["slug"]},
             )
             for member in body.get("members", []):
-                organisation = PartnerOrganisation.objects.get(name=member["organisation"])
-                self.get_or_create(
-                    Membership,
-                    {"body": instance, "name": member["name"], "role": member["role"]},
-                    {"title": member.get("title", ""), "organisation": organisation, "source": member["source"]},
-                )
+                self.load_membership(instance, member)
+
+    def load_membership(self, body, member):
+        recorded = member.get("recorded_on")
+        self.sync(
+            Membership,
+            f"membership:{member['key']}",
+            self.source(member["source"]),
+            {
+                "body": body,
+                "name": member["name"],
+                "role": member["role"],
+                "title": member.get("title", ""),
+                "organisation": self.find(PartnerOrganisation, f"partner:{member['organisation']}")
+                if "organisation" in member
+                else None,
+                "recorded_on": recorded,
+                "recorded_on_precision": member.get("recorded_on_precision", "day"),
+            },
+            legacy={"body": body, "name": member.get("was", member["name"])},
+        )
 
     def load_duties(self, data, edition):
-        board = Body.objects.get(slug="communities-board")
-        for number, text in enumerate(data["bodies"][0]["duties"], start=1):
-            self.get_or_create(StatutoryDuty, {"body": board, "number": number}, {"text": text, "edition": edition})
+        board = self.find(Body, "body:communities-board")
+        for number, text in enumerate(data["duties"]["texts"], start=1):
+            self.sync(
+                StatutoryDuty,
+                f"body:communities-board/duty:{number}",
+                self.source(data["duties"]["source"]),
+                {"body": board, "number": number, "text": text, "edition": edition},
+                legacy={"body": board, "number": number},
+            )
+
+    def find(self, model, key):
+        try:
+            return model.objects.get(fixture_key=key)
+        except model.DoesNotExist as error:
+            raise CommandError(f"The fixtures refer to {key}, which they do not load.") from error
 
     # ---- the plan -----------------------------------------------------------------------------
 
     def load_edition(self, data):
-        follows = PlanEdition.objects.get(slug=data["follows"]) if "follows" in data else None
-        fields = ("title", "kind", "start_year", "end_year", "status", "vision", "summary", "sia_overview")
-        defaults = {field: data[field] for field in fields if field in data}
-        defaults.update(
-            approved_by=data.get("approved_by", ""),
-            approved_on=data.get("approved_on"),
-            approval_note=data.get("approval_note", ""),
-            follows=follows,
-        )
-        edition = self.get_or_create(PlanEdition, {"slug": data["slug"]}, defaults)
+        key = f"edition:{data['slug']}"
+        sources = data["sources"]
+        fields = {
+            "title": data["title"],
+            "slug": data["slug"],
+            "kind": data["kind"],
+            "start_year": data["start_year"],
+            "end_year": data["end_year"],
+            "status": data["status"],
+            "vision": data.get("vision", ""),
+            "summary": data.get("summary", ""),
+            "sia_overview": data.get("sia_overview", ""),
+            "approval": data.get("approval", ""),
+            "approval_body": data.get("approval_body", ""),
+            "approval_date": data.get("approval_date"),
+            "approval_note": data.get("approval_note", ""),
+            "follows": self.find(PlanEdition, f"edition:{data['follows']}") if "follows" in data else None,
+        }
+        edition = self.sync(PlanEdition, key, self.source(sources["edition"]), fields, legacy={"slug": data["slug"]})
         for number, text in enumerate(data.get("commitments", []), start=1):
-            self.get_or_create(Commitment, {"edition": edition, "number": number}, {"text": text})
-        board = Body.objects.get(slug="communities-board")
+            self.sync(
+                Commitment,
+                f"{key}/commitment:{number}",
+                self.source(sources["commitments"]),
+                {"edition": edition, "number": number, "text": text},
+                legacy={"edition": edition, "number": number},
+            )
+        board = self.find(Body, "body:communities-board")
         for priority_data in data.get("priorities", []):
-            self.load_priority(edition, priority_data, board)
+            self.load_priority(edition, key, sources, priority_data, board)
         return edition
 
-    def load_priority(self, edition, data, board):
-        priority = self.get_or_create(
+    def load_priority(self, edition, edition_key, sources, data, board):
+        number = data["number"]
+        key = f"{edition_key}/priority:{number}"
+
+        def source(part):
+            return self.source(sources[part], number=number, title=data["title"])
+
+        priority = self.sync(
             Priority,
-            {"edition": edition, "number": data["number"]},
+            key,
+            source("priority"),
             {
+                "edition": edition,
+                "number": number,
                 "slug": data["slug"],
                 "title": data["title"],
                 "short_title": data.get("short_title", ""),
@@ -139,122 +342,200 @@ class Loader:
                 "sia_summary": data.get("sia_summary", ""),
                 "editors_note": data.get("editors_note", ""),
             },
+            legacy={"edition": edition, "number": number},
         )
         order = 0
-        for theme in data.get("themes", []):
+        for theme_number, theme in enumerate(data.get("themes", []), start=1):
             order += 1
-            parent = self.get_or_create(
-                Theme, {"priority": priority, "parent": None, "title": theme["title"]}, {"order": order}
+            parent = self.sync(
+                Theme,
+                f"{key}/theme:{theme_number}",
+                source("themes"),
+                {"priority": priority, "parent": None, "title": theme["title"], "order": order},
+                legacy={"priority": priority, "parent": None, "title": theme["title"]},
             )
-            for sub_theme in theme.get("sub_themes", []):
+            for sub_number, sub_theme in enumerate(theme.get("sub_themes", []), start=1):
                 order += 1
-                self.get_or_create(
-                    Theme, {"priority": priority, "parent": parent, "title": sub_theme}, {"order": order}
+                self.sync(
+                    Theme,
+                    f"{key}/theme:{theme_number}.{sub_number}",
+                    source("themes"),
+                    {"priority": priority, "parent": parent, "title": sub_theme, "order": order},
+                    legacy={"priority": priority, "parent": parent, "title": sub_theme},
                 )
-        for number, action in enumerate(data.get("actions", []), start=1):
+        for action_number, action in enumerate(data.get("actions", []), start=1):
             # An action is its text, or a table with its text and an editors' note about that text.
             action = {"text": action} if isinstance(action, str) else action
-            self.get_or_create(
+            self.sync(
                 Action,
-                {"priority": priority, "number": number},
-                {"text": action["text"], "editors_note": action.get("editors_note", ""), "lead_body": board},
+                f"{key}/action:{action_number}",
+                source("actions"),
+                {
+                    "priority": priority,
+                    "number": action_number,
+                    "text": action["text"],
+                    "editors_note": action.get("editors_note", ""),
+                    "lead_body": board,
+                },
+                legacy={"priority": priority, "number": action_number},
             )
-        for number, measure in enumerate(data.get("measures", []), start=1):
-            self.load_measure(priority, number, dict(measure))
+        for measure_number, measure in enumerate(data.get("measures", []), start=1):
+            self.load_measure(priority, measure_number, source("measures"), measure)
 
-    def load_measure(self, priority, number, data):
-        code = data.pop("code")
-        lead_partner = data.pop("lead_partner", None)
-        for field in ("baseline_value", "target_value"):
-            if field in data:
-                data[field] = Decimal(data[field])
-        if lead_partner:
-            data["lead_partner"] = PartnerOrganisation.objects.get(name=lead_partner)
-        unknown = set(data) - {field.name for field in Measure._meta.get_fields()}
+    def load_measure(self, priority, number, source, data):
+        unknown = set(data) - {"code", "lead_partner", "baseline_period_end", *MEASURE_FIELDS}
         if unknown:
-            raise CommandError(f"Measure {code} has fields the model does not know: {', '.join(sorted(unknown))}")
-        self.get_or_create(Measure, {"code": code}, {"priority": priority, "number": number, **data})
+            raise CommandError(
+                f"Measure {data['code']} has fields the loader does not know: {', '.join(sorted(unknown))}"
+            )
+        fields = {"priority": priority, "number": number, "code": data["code"]}
+        for name in MEASURE_FIELDS:
+            field = Measure._meta.get_field(name)
+            value = data.get(name, field.get_default())
+            fields[name] = Decimal(value) if isinstance(field, models.DecimalField) and value is not None else value
+        if "baseline_period_end" in data:
+            fields["baseline_period_end"] = data["baseline_period_end"]
+        lead = data.get("lead_partner")
+        fields["lead_partner"] = self.find(PartnerOrganisation, f"partner:{lead}") if lead else None
+        self.sync(Measure, f"measure:{data['code']}", source, fields, legacy={"code": data["code"]})
 
     # ---- meetings -----------------------------------------------------------------------------
 
     def load_meetings(self, data):
         council_page = data["council_page"]
         for meeting_data in data["meetings"]:
-            body = Body.objects.get(slug=meeting_data["body"])
-            meeting = self.get_or_create(
+            key = f"meeting:{meeting_data['key']}"
+            source = self.source(meeting_data["source"])
+            body = self.find(Body, f"body:{meeting_data['body']}")
+            meeting = self.sync(
                 Meeting,
-                {"body": body, "date": meeting_data["date"]},
-                {"date_precision": meeting_data["precision"], "status": Meeting.Status.HELD},
+                key,
+                source,
+                {
+                    "body": body,
+                    "date": meeting_data["date"],
+                    "date_precision": meeting_data["precision"],
+                    "status": meeting_data.get("status", ""),
+                },
+                legacy={"body": body, "date": meeting_data["date"]},
             )
             if "minutes_title" in meeting_data or meeting_data.get("minutes_published"):
-                self.get_or_create(Minutes, {"meeting": meeting}, {"status": Minutes.Status.PUBLISHED})
-            if "minutes_title" in meeting_data:
-                self.get_or_create(
-                    Document, {"meeting": meeting, "title": meeting_data["minutes_title"]}, {"url": council_page}
+                self.sync(
+                    Minutes,
+                    f"{key}/minutes",
+                    source,
+                    {"meeting": meeting, "status": Minutes.Status.PUBLISHED},
+                    legacy={"meeting": meeting},
                 )
-            for person in meeting_data.get("attendance", []):
-                self.get_or_create(
+            if "minutes_title" in meeting_data:
+                self.sync(
+                    Document,
+                    f"{key}/minutes-document",
+                    source,
+                    {"meeting": meeting, "title": meeting_data["minutes_title"], "url": council_page},
+                    legacy={"meeting": meeting, "title": meeting_data["minutes_title"]},
+                )
+            for number, person in enumerate(meeting_data.get("attendance", []), start=1):
+                organisation = person.get("organisation")
+                self.sync(
                     Attendance,
-                    {"meeting": meeting, "name": person["name"]},
+                    f"{key}/attendance:{number}",
+                    source,
                     {
-                        "role": person["role"],
-                        "organisation": PartnerOrganisation.objects.get(name=person["organisation"]),
+                        "meeting": meeting,
+                        "name": person["name"],
+                        "role": person.get("role", ""),
+                        "organisation": self.find(PartnerOrganisation, f"partner:{organisation}")
+                        if organisation
+                        else None,
                         "status": Attendance.Status.IN_ATTENDANCE,
                     },
+                    legacy={"meeting": meeting, "name": person["name"]},
                 )
             for item_data in meeting_data.get("agenda", []):
-                item = self.get_or_create(
+                item_key = f"{key}/item:{item_data['number']}"
+                item = self.sync(
                     AgendaItem,
-                    {"meeting": meeting, "number": item_data["number"]},
+                    item_key,
+                    source,
                     {
+                        "meeting": meeting,
+                        "number": item_data["number"],
                         "title": item_data["title"],
                         "description": item_data.get("description", ""),
                         "contacts": item_data.get("contacts", ""),
                         "minute": item_data.get("minute", ""),
-                        "plan_edition": PlanEdition.objects.get(slug=item_data["plan_edition"]),
+                        "plan_edition": self.find(PlanEdition, f"edition:{item_data['plan_edition']}"),
                     },
+                    legacy={"meeting": meeting, "number": item_data["number"]},
                 )
                 for number, decision in enumerate(item_data.get("decisions", []), start=1):
-                    self.get_or_create(
+                    self.sync(
                         Decision,
-                        {"agenda_item": item, "number": number},
-                        {"kind": decision["kind"], "text": decision["text"]},
+                        f"{item_key}/decision:{number}",
+                        source,
+                        {"agenda_item": item, "number": number, "kind": decision["kind"], "text": decision["text"]},
+                        legacy={"agenda_item": item, "number": number},
                     )
 
     def load_key_decisions(self, data):
         for decision in data["key_decisions"]:
             decision = dict(decision)
-            decision["decision_maker"] = Body.objects.get(slug=decision["decision_maker"])
-            decision["plan_edition"] = PlanEdition.objects.get(slug=decision["plan_edition"])
-            lookup = {"title": decision.pop("title"), "due_date": decision.pop("due_date")}
-            self.get_or_create(KeyDecision, lookup, decision)
+            key = f"key-decision:{decision.pop('key')}"
+            source = self.source(decision.pop("source"))
+            decision["decision_maker"] = self.find(Body, f"body:{decision['decision_maker']}")
+            decision["plan_edition"] = self.find(PlanEdition, f"edition:{decision['plan_edition']}")
+            legacy = {"title": decision["title"], "due_date": decision["due_date"]}
+            self.sync(KeyDecision, key, source, decision, legacy=legacy)
 
     # ---- illustrative values ------------------------------------------------------------------
 
     def load_illustrative(self, data):
+        """Sample values, flagged as illustrative: created if missing, never corrected or counted as sources."""
         for row in data["values"]:
-            measure = Measure.objects.get(code=row["measure"])
-            locality = Locality.objects.get(name=row["locality"]) if "locality" in row else None
-            start, end = row["period_start"], row["period_end"]
-            self.get_or_create(
-                ReportedValue,
-                {"measure": measure, "period_start": start, "period_end": end, "locality": locality},
-                {
-                    "value": Decimal(row["value"]),
-                    "status": ReportedValue.Status.FINAL,
-                    "is_illustrative": True,
-                    "note": data["note"],
-                },
+            measure = self.find(Measure, f"measure:{row['measure']}")
+            locality = self.find(Locality, f"locality:{row['locality']}") if "locality" in row else None
+            lookup = {"measure": measure, "period_start": row["period_start"], "period_end": row["period_end"]}
+            if ReportedValue.objects.filter(**lookup, locality=locality).exists():
+                continue
+            value = ReportedValue(
+                **lookup,
+                locality=locality,
+                value=Decimal(row["value"]),
+                status=ReportedValue.Status.FINAL,
+                is_illustrative=True,
+                note=data["note"],
             )
+            self.save(value, LOADED, f"illustrative value {row}")
+            self.created[ReportedValue._meta.verbose_name_plural] += 1
+
+    # ---- everything ---------------------------------------------------------------------------
+
+    def load(self, *, illustrative=False):
+        for entry in self.read("sources.toml").get("retired", []):
+            self.retire(entry)
+        partnership = self.read("partnership.toml")
+        self.load_partnership(partnership)
+        for edition in self.read("plan-2018-2021.toml")["editions"]:
+            self.load_edition(edition)
+        plan = self.read("plan-2022-2027.toml")
+        current = self.load_edition({**plan["edition"], "priorities": plan["priorities"]})
+        self.load_duties(partnership, current)
+        self.load_meetings(partnership)
+        self.load_key_decisions(partnership)
+        if illustrative:
+            self.load_illustrative(self.read("illustrative-values.toml"))
 
 
-def read(name):
-    with open(FIXTURES / name, "rb") as file:
-        return tomllib.load(file)
+def counted(counter):
+    return ", ".join(f"{count} {name}" for name, count in sorted(counter.items()))
 
 
 class Command(BaseCommand):
-    help = "Load the real Kirklees Communities Partnership Plan (creates what is missing; never overwrites)."
+    help = (
+        "Load the real Kirklees Communities Partnership Plan: creates what is missing and corrects what is "
+        "still as loaded; never overwrites an officer's change."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -262,27 +543,38 @@ class Command(BaseCommand):
             action="store_true",
             help="Also load the sample reported values, each flagged as illustrative, for demonstrations.",
         )
+        parser.add_argument(
+            "--fixtures",
+            default=FIXTURES,
+            type=Path,
+            help="The directory of fixtures to load (default: the project's fixtures/).",
+        )
 
     def handle(self, *args, **options):
-        loader = Loader()
+        loader = Loader(options["fixtures"])
         with transaction.atomic():
-            partnership = read("partnership.toml")
-            loader.load_partnership(partnership)
-            for edition in read("plan-2018-2021.toml")["editions"]:
-                loader.load_edition(edition)
-            plan = read("plan-2022-2027.toml")
-            current = loader.load_edition({**plan["edition"], "priorities": plan["priorities"]})
-            loader.load_duties(partnership, current)
-            loader.load_meetings(partnership)
-            loader.load_key_decisions(partnership)
-            if options["illustrative"]:
-                loader.load_illustrative(read("illustrative-values.toml"))
+            loader.load(illustrative=options["illustrative"])
         if options["verbosity"] == 0:
             return
-        if loader.created:
-            made = ", ".join(f"{count} {name}" for name, count in sorted(loader.created.items()))
-            self.stdout.write(self.style.SUCCESS(f"Loaded the plan: created {made}."))
+        done = [
+            f"created {counted(loader.created)}" if loader.created else "",
+            f"corrected {counted(loader.corrected)}" if loader.corrected else "",
+            f"removed {counted(loader.removed)}" if loader.removed else "",
+        ]
+        done = "; ".join(part for part in done if part)
+        if done:
+            self.stdout.write(self.style.SUCCESS(f"Loaded the plan: {done}."))
         else:
-            self.stdout.write(self.style.SUCCESS("The plan is already loaded: nothing to add."))
-        if loader.kept:
-            self.stdout.write(f"Left {sum(loader.kept.values())} existing records as they are.")
+            self.stdout.write(self.style.SUCCESS("The plan is already loaded and up to date: nothing to change."))
+        if loader.unchanged:
+            self.stdout.write(f"{loader.unchanged} records were already as the fixtures have them.")
+        if loader.officers_changes:
+            self.stdout.write(
+                f"Kept {len(loader.officers_changes)} officers' changes that differ from the fixtures:\n  "
+                + "\n  ".join(loader.officers_changes)
+            )
+        if loader.not_removed:
+            self.stdout.write(
+                self.style.WARNING("Left these, which the fixtures retire, for an officer to decide:\n  ")
+                + "\n  ".join(loader.not_removed)
+            )
