@@ -38,7 +38,7 @@ VALUE_COLUMNS = [
     ),
     ("locality", "The locality the figure is for; empty for Kirklees as a whole"),
     ("value", "The figure, as a plain number: no thousands separators, no % sign"),
-    ("unit", "What the figure counts, e.g. offences, or percentage"),
+    ("unit", "What the figure counts, e.g. offences, or percentage; empty where the plan does not say"),
     ("baseline", "The plan’s baseline figure for the measure"),
     ("baseline_period", "The period of the baseline"),
     ("target", "The plan’s target for the measure, in words"),

@@ -157,7 +157,12 @@ class Measure(Sourced):
     title = models.CharField(max_length=200, help_text="A short name for lists and charts.")
     plan_wording = models.TextField(help_text="The measure word for word as the plan states it, target included.")
     definition = models.TextField(blank=True, help_text="Exactly what is counted, and how.")
-    unit = models.CharField(max_length=10, choices=Unit, default=Unit.COUNT)
+    unit = models.CharField(
+        max_length=10,
+        choices=Unit,
+        blank=True,
+        help_text="What kind of figure it is. Leave empty where the plan does not say.",
+    )
     unit_label = models.CharField(
         max_length=50, blank=True, help_text="What is counted, e.g. offences, incidents. Leave empty for percentages."
     )
@@ -185,7 +190,13 @@ class Measure(Sourced):
     reported_by_locality = models.BooleanField(
         default=False, help_text="Tick if values are also reported for each of the four localities."
     )
-    kind = models.CharField(max_length=12, choices=Kind, default=Kind.POPULATION)
+    kind = models.CharField(
+        max_length=12,
+        choices=Kind,
+        blank=True,
+        help_text="Whether the partnership shares the figure with others or it measures its own delivery. Leave "
+        "empty where the plan does not say.",
+    )
     target_kind = models.CharField(max_length=20, choices=TargetKind, default=TargetKind.NOT_SET)
     target_value = models.DecimalField(
         **AMOUNT,
@@ -333,7 +344,7 @@ class Measure(Sourced):
 
     @property
     def unit_text(self):
-        """What a figure counts: its unit label, or the unit's name (percentage, number, rate)."""
+        """What a figure counts: its unit label, or the unit's name (percentage, number, rate); "" if not stated."""
         return self.unit_label or self.get_unit_display().lower()
 
     # ---- status: judged by measures/status.py from the annotated readings ------------------------
