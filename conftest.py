@@ -162,10 +162,18 @@ def committed_plan(request, django_db_setup, django_db_blocker):
             setup_databases(
                 verbosity=0, interactive=False, keepdb=not request.config.getvalue("create_db"), aliases={"default"}
             )
-        call_command("loadplan", illustrative=True, verbosity=0)
+        load_the_plan_for_the_live_site()
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+
+
+def load_the_plan_for_the_live_site():
+    """The real plan, its illustrative values, and test localities (the plan names none) to show figures by place."""
+    from measures.tests.factories import add_test_localities  # models are not ready when conftest is imported
+
+    call_command("loadplan", illustrative=True, verbosity=0)
+    add_test_localities()
 
 
 @pytest.fixture(scope="session")
@@ -195,7 +203,7 @@ def live_site(plan_server, django_db_blocker):
         yield plan_server
         if row_counts() != before:
             call_command("flush", interactive=False, verbosity=0)
-            call_command("loadplan", illustrative=True, verbosity=0)
+            load_the_plan_for_the_live_site()
 
 
 def row_counts():
@@ -243,3 +251,14 @@ def assert_accessible(page, live_site):
         return page
 
     return check
+
+
+@pytest.fixture
+def localities(real_plan):
+    """Four localities added to the real plan as test data, each with a 2023/24 figure for KPM-2.6.
+
+    The plan names none of its "4 localities", so none are loaded. See `add_test_localities`.
+    """
+    from measures.tests.factories import add_test_localities  # models are not ready when conftest is imported
+
+    return add_test_localities()

@@ -133,7 +133,8 @@ class ReportedValueFilter(django_filters.FilterSet):
         null_value="kirklees",
         null_label="Kirklees as a whole",
         label="Place",
-        help_text="A locality's slug (e.g. huddersfield), or kirklees for the figures for Kirklees as a whole.",
+        help_text="A locality's slug (as listed at /api/v1/localities/), or kirklees for the figures for "
+        "Kirklees as a whole.",
         error_messages=choice_errors("locality"),
     )
     status = django_filters.ChoiceFilter(

@@ -26,6 +26,7 @@ from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.models import Action, Locality, PartnerOrganisation, PlanEdition, Priority, PublicationStatus, Theme
 from priorities.tests.factories import (
     ActionFactory,
+    LocalityFactory,
     PartnerOrganisationFactory,
     PlanEditionFactory,
     PriorityFactory,
@@ -83,7 +84,7 @@ def test_the_root_lists_every_collection_the_licence_and_the_docs(client):
 
 
 @pytest.mark.parametrize("collection", COLLECTIONS)
-def test_every_collection_is_a_page_of_records_each_with_a_working_link(client, collection):
+def test_every_collection_is_a_page_of_records_each_with_a_working_link(client, localities, collection):
     page = get(client, f"{collection}/").json()
     assert set(page) == {"count", "next", "previous", "results"}
     assert page["count"] > 0 and page["results"]
@@ -99,12 +100,21 @@ def test_the_real_plan_is_all_there(client):
     current = Priority.objects.get(edition__slug="2022-2027", number=1)
     assert get(client, f"actions/?priority={current.slug}").json()["count"] == 11
     assert get(client, "duties/").json()["count"] == 8
-    assert get(client, "localities/").json()["count"] == 4
+    assert get(client, "localities/").json()["count"] == 0  # the plan names none of its "4 localities"
     edition = get(client, "editions/2022-2027/").json()
     assert edition["status"] == "published"
     assert edition["vision"].startswith("People in Kirklees live in cohesive communities")
     assert len(edition["commitments"]) == 6
-    assert get(client, "editions/2018-2021/").json()["approved_on"] == "2019-06-18"
+    previous = get(client, "editions/2018-2021/").json()
+    # The report to Cabinet asked Full Council to approve the plan; no decision or date is recorded.
+    assert (previous["approval"], previous["approval_body"], previous["approval_date"]) == (
+        "sought",
+        "Full Council",
+        None,
+    )
+    assert previous["approval_text"] == "Approval by Full Council sought; no decision is recorded"
+    assert edition["source"].startswith("Kirklees Communities Partnership Plan 2022-2027")
+    assert edition["provenance"] == edition["source"] + "."
 
 
 def test_a_priority_carries_its_themes_and_sub_themes(client):
@@ -196,7 +206,9 @@ def unpublished():
     # A locality's figure for a measure the plan does not report by locality is not shown on its page either.
     assert not Measure.objects.get(code="KPM-1.1").reported_by_locality
     ReportedValueFactory(
-        measure=Measure.objects.get(code="KPM-1.1"), locality=Locality.objects.first(), value=Decimal("8888")
+        measure=Measure.objects.get(code="KPM-1.1"),
+        locality=LocalityFactory(name="Test locality"),
+        value=Decimal("8888"),
     )
     private = MeetingFactory(body=board, is_published=False, location="Secret room")
     held = MeetingFactory(body=board, date=date(2024, 1, 9))
@@ -252,10 +264,10 @@ def test_officers_signed_in_see_provisional_values_and_the_public_never_does(off
 # ---- filters ----------------------------------------------------------------------------------------
 
 
-def test_measures_filter_as_the_status_page_does(client):
+def test_measures_filter_as_the_status_page_does(client, localities):
     reducing_risk = Priority.objects.get(edition__slug="2022-2027", number=4)
     assert codes(client, f"measures/?priority={reducing_risk.slug}") == [f"KPM-4.{n}" for n in range(1, 6)]
-    fire = PartnerOrganisation.objects.get(name="West Yorkshire Fire and Rescue Service")
+    fire = PartnerOrganisation.objects.get(fixture_key="partner:wy-fire-and-rescue-service")
     Measure.objects.filter(code="KPM-2.5").update(lead_partner=fire)  # the plan names none: an officer adds one
     assert codes(client, f"measures/?lead_partner={fire.pk}") == ["KPM-2.5"]
     higher = codes(client, "measures/?direction=higher&page_size=200")
@@ -264,8 +276,8 @@ def test_measures_filter_as_the_status_page_does(client):
         listed = codes(client, f"measures/?status={status}&page_size=200")
         for code in listed:
             assert get(client, f"measures/{code}/").json()["status"]["code"] == status
-    by_place = codes(client, "measures/?locality=huddersfield&page_size=200")
-    assert by_place and all(Measure.objects.get(code=code).reported_by_locality for code in by_place)
+    by_place = codes(client, "measures/?locality=south-kirklees-test-locality&page_size=200")
+    assert by_place == ["KPM-2.6", "KPM-2.8"]  # the measures reported by locality, as on the status page
     # The page shows exactly the same measures for the same filters.
     page = client.get("/measures/?status=off_track").content.decode()
     assert sorted(set(re.findall(r"/measures/(KPM-[\d.]+)/", page))) == sorted(
@@ -273,7 +285,7 @@ def test_measures_filter_as_the_status_page_does(client):
     )
 
 
-def test_values_filter_by_measure_period_range_place_and_kind(client):
+def test_values_filter_by_measure_period_range_place_and_kind(client, localities):
     everything = results(client, "values/?measure=KPM-2.6&page_size=200")
     assert everything and {value["measure"] for value in everything} == {"KPM-2.6"}
     in_range = results(client, "values/?measure=KPM-2.6&period_from=2023-04-01&period_to=2024-03-31")
@@ -283,8 +295,10 @@ def test_values_filter_by_measure_period_range_place_and_kind(client):
     assert in_range == expected and 0 < len(in_range) < len(everything)
     kirklees = results(client, "values/?measure=KPM-2.6&locality=kirklees")
     assert kirklees and all(value["locality"] is None and value["geography_code"] == "E08000034" for value in kirklees)
-    place = results(client, "values/?measure=KPM-2.6&locality=huddersfield")
-    assert place and all(value["locality"] == "huddersfield" and value["geography_code"] is None for value in place)
+    place = results(client, "values/?measure=KPM-2.6&locality=south-kirklees-test-locality")
+    assert [(value["locality"], value["geography_code"], value["value"]) for value in place] == [
+        ("south-kirklees-test-locality", None, "781")
+    ]
     assert len(kirklees) + sum(
         len(results(client, f"values/?measure=KPM-2.6&locality={slug}"))
         for slug in Locality.objects.values_list("slug", flat=True)
@@ -471,7 +485,7 @@ def real_path(path):
     if "{slug}" in path:
         examples["{slug}"] = {
             "editions": "2022-2027",
-            "localities": "huddersfield",
+            "localities": "south-kirklees-test-locality",
             "bodies": "communities-board",
         }[collection]
     if "{id}" in path:
@@ -498,7 +512,7 @@ def table_sizes():
 
 
 @pytest.mark.parametrize("as_officer", [False, True])
-def test_every_write_to_every_api_path_is_refused_and_changes_nothing(officer_client, as_officer):
+def test_every_write_to_every_api_path_is_refused_and_changes_nothing(officer_client, localities, as_officer):
     who = officer_client if as_officer else Client()
     paths = schema_paths(who)
     assert len(paths) == 2 * len(COLLECTIONS)
@@ -613,7 +627,7 @@ def csv_rows(client, path):
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
 
 
-def test_the_figures_agree_across_the_api_the_csv_downloads_and_the_pages(client):
+def test_the_figures_agree_across_the_api_the_csv_downloads_and_the_pages(client, localities):
     place_names = dict(Locality.objects.values_list("slug", "name"))
     everything = csv_rows(client, "/measures/values.csv")
     status_table = {row["measure_code"]: row for row in csv_rows(client, "/measures/status.csv")}

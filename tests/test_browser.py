@@ -68,7 +68,7 @@ REFLOW_PAGES = [
     "/plans/2022-2027/building-resilient-and-inclusive-communities/",
     "/plans/2022-2027/reducing-risk/actions/7/",
     "/measures/",
-    "/measures/?locality=huddersfield",
+    "/measures/?locality=south-kirklees-test-locality",
     "/measures/KPM-2.6/",
     "/governance/",
     "/governance/communities-board/",

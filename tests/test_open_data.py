@@ -18,7 +18,7 @@ from core.testing import text, title
 from governance.models import Body
 from measures.models import Measure, ReportedValue, TargetKind
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
-from priorities.models import Action, Locality, PartnerOrganisation, PlanEdition, Priority, PublicationStatus
+from priorities.models import Action, PartnerOrganisation, PlanEdition, Priority, PublicationStatus
 from priorities.tests.factories import (
     ActionFactory,
     LocalityFactory,
@@ -55,6 +55,7 @@ VALUE_HEADER = [
     "source",
     "illustrative",
     "last_updated",
+    "measure_source",
 ]
 ACTION_HEADER = [
     "edition",
@@ -73,6 +74,7 @@ ACTION_HEADER = [
     "latest_update_date",
     "latest_update",
     "last_updated",
+    "source",
 ]
 
 
@@ -100,7 +102,7 @@ def current_priority(number):
 
 
 @pytest.mark.django_db
-def test_every_measures_values_come_as_one_tidy_file(client, real_plan):
+def test_every_measures_values_come_as_one_tidy_file(client, localities):
     response = client.get(VALUES)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -118,10 +120,10 @@ def test_every_measures_values_come_as_one_tidy_file(client, real_plan):
         ("KPM-2.1", "2023/24", ""),
         ("KPM-2.6", "2022/23", ""),
         ("KPM-2.6", "2023/24", ""),
-        ("KPM-2.6", "2023/24", "Batley and Spen"),
-        ("KPM-2.6", "2023/24", "Dewsbury and Mirfield"),
-        ("KPM-2.6", "2023/24", "Huddersfield"),
-        ("KPM-2.6", "2023/24", "Rural"),
+        ("KPM-2.6", "2023/24", "North Kirklees test locality"),
+        ("KPM-2.6", "2023/24", "East Kirklees test locality"),
+        ("KPM-2.6", "2023/24", "South Kirklees test locality"),
+        ("KPM-2.6", "2023/24", "West Kirklees test locality"),
         ("KPM-3.2", "2023/24", ""),
         ("KPM-4.2", "2022/23", ""),
         ("KPM-4.2", "2023/24", ""),
@@ -147,18 +149,21 @@ def test_every_measures_values_come_as_one_tidy_file(client, real_plan):
         "source": "",  # the plan does not say where the figures for this measure come from
         "illustrative": "true",
         "last_updated": first["last_updated"],
+        "measure_source": "Kirklees Communities Partnership Plan 2022-2027, Strategic Priority 1, "
+        "Key Performance measures.",
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", first["last_updated"])
-    huddersfield = records(response)[9]
-    assert (huddersfield["geography_code"], huddersfield["locality"], huddersfield["status"]) == (
+    south = records(response)[9]
+    assert (south["geography_code"], south["locality"], south["value"], south["status"]) == (
         "",
-        "Huddersfield",
+        "South Kirklees test locality",
+        "781",
         "",  # the plan's targets are for Kirklees as a whole
     )
 
 
 @pytest.mark.django_db
-def test_each_measures_own_file_has_exactly_its_rows_of_the_all_measures_file(client, real_plan):
+def test_each_measures_own_file_has_exactly_its_rows_of_the_all_measures_file(client, localities):
     everything = records(client.get(VALUES))
     assert everything
     for measure in Measure.objects.public():
@@ -213,7 +218,7 @@ def test_text_cells_that_spreadsheets_would_run_as_formulas_are_neutralised(clie
 
 
 @pytest.mark.django_db
-def test_drafts_and_provisional_values_are_in_no_download(client, real_plan):
+def test_drafts_and_provisional_values_are_in_no_download(client, localities):
     draft = PlanEditionFactory(status=PublicationStatus.DRAFT, slug="2027-2032")
     draft_priority = PriorityFactory(edition=draft, title="A draft priority")
     ReportedValueFactory(
@@ -225,13 +230,13 @@ def test_drafts_and_provisional_values_are_in_no_download(client, real_plan):
     ReportedValueFactory(measure=Measure.objects.get(code="KPM-1.1"), value=Decimal(9999), **provisional)
     ReportedValueFactory(
         measure=Measure.objects.get(code="KPM-2.6"),
-        locality=Locality.objects.get(slug="huddersfield"),
+        locality=localities[2],
         value=Decimal(8888),
         **provisional,
     )
     for url in (
         VALUES,
-        f"{VALUES}?locality=huddersfield",
+        f"{VALUES}?locality=south-kirklees-test-locality",
         f"{VALUES}?status=final",
         "/measures/KPM-1.1/values.csv",
         "/measures/KPM-2.6/values.csv",
@@ -248,12 +253,12 @@ def test_drafts_and_provisional_values_are_in_no_download(client, real_plan):
 
 
 @pytest.mark.django_db
-def test_previous_plans_values_follow_the_current_plans_and_stray_locality_values_stay_out(client, real_plan):
+def test_previous_plans_values_follow_the_current_plans_and_stray_locality_values_stay_out(client, localities):
     archived = PlanEdition.objects.get(slug="2018-2021")
     old = MeasureFactory(priority=archived.priorities.get(number=1), number=1, code="OLD-1", title="An old measure")
     ReportedValueFactory(measure=old, period_start=date(2019, 4, 1), period_end=date(2020, 3, 31), value=10)
     # A locality's figure for a measure not reported by locality is not shown on its page, so not published either.
-    ReportedValueFactory(measure=Measure.objects.get(code="KPM-1.1"), locality=Locality.objects.get(slug="rural"))
+    ReportedValueFactory(measure=Measure.objects.get(code="KPM-1.1"), locality=localities[3])
     rows = records(client.get(VALUES))
     assert where(rows[-1]) == ("OLD-1", "2019/20", "")
     assert rows[-1]["status"] == "On track"  # 10 is below its 4,404 baseline
@@ -278,7 +283,7 @@ ALL = None  # every row: a filter left empty, or one that every row meets
         ("period_from=2023-04-01", lambda r: r["period_start"] >= "2023-04-01"),
         ("period_to=2023-03-31", lambda r: r["period_end"] <= "2023-03-31"),
         ("period=2022/23", lambda r: r["period"] == "2022/23"),
-        ("locality=huddersfield", lambda r: r["locality"] == "Huddersfield"),
+        ("locality=south-kirklees-test-locality", lambda r: r["locality"] == "South Kirklees test locality"),
         ("locality=kirklees", lambda r: r["geography_code"] == KIRKLEES),
         ("illustrative=false", lambda r: where(r) == ("KPM-1.1", "2022/23", "")),
         ("illustrative=true", lambda r: where(r) != ("KPM-1.1", "2022/23", "")),
@@ -288,7 +293,7 @@ ALL = None  # every row: a filter left empty, or one that every row meets
         ("utm_source=newsletter", ALL),
     ],
 )
-def test_value_filters_narrow_the_rows_as_documented(client, real_plan, query, expected):
+def test_value_filters_narrow_the_rows_as_documented(client, localities, query, expected):
     ReportedValue.objects.filter(measure__code="KPM-1.1", period_label="2022/23").update(is_illustrative=False)
     everything = records(client.get(VALUES))
     found = records(client.get(f"{VALUES}?{query}"))
@@ -364,6 +369,8 @@ def test_the_plans_actions_come_as_one_file_current_plan_first(client, real_plan
         "latest_update_date": "2024-01-15",
         "latest_update": "Reached every secondary school.",
         "last_updated": rows[2]["last_updated"],
+        "source": "Kirklees Communities Partnership Plan 2022-2027, Strategic Priority 1, "
+        "The Kirklees Communities Board will.",
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[2]["last_updated"])
     assert (rows[0]["lead_partners"], rows[0]["status"], rows[0]["latest_update"]) == ("", "No update yet", "")
@@ -422,13 +429,13 @@ def test_action_filters_narrow_the_rows_as_documented(client, real_plan):
         (f"{VALUES}?measure=kpm-1.1", "measure: Select a measure from the list. The measure's code, e.g. KPM-1.1."),
         (
             f"{VALUES}?locality=mars",
-            "locality: Select a locality from the list. A locality's slug (e.g. huddersfield), or kirklees for "
-            "the figures for Kirklees as a whole.",
+            "locality: Select a locality from the list. A locality's slug (as listed at /api/v1/localities/), "
+            "or kirklees for the figures for Kirklees as a whole.",
         ),
         (
             f"{VALUES}?locality=%00",
-            "locality: Select a locality from the list. A locality's slug (e.g. huddersfield), or kirklees for "
-            "the figures for Kirklees as a whole.",
+            "locality: Select a locality from the list. A locality's slug (as listed at /api/v1/localities/), "
+            "or kirklees for the figures for Kirklees as a whole.",
         ),
         (
             f"{VALUES}?illustrative=banana",

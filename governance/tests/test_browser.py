@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
     [
         "/governance/",
         "/governance/communities-board/",
-        "/governance/cog-rural/",
+        "/governance/community-outcome-groups/",
         "/meetings/",
         "/meetings/?body=communities-board",
         "/meetings/?year=2019",

@@ -4,30 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0004_sources'),
+        ("measures", "0004_sources"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalmeasure',
-            name='kind',
-            field=models.CharField(blank=True, choices=[('population', 'Shared population indicator'), ('delivery', "Measure of the partnership's own delivery")], help_text='Whether the partnership shares the figure with others or it measures its own delivery. Leave empty where the plan does not say.', max_length=12),
+            model_name="historicalmeasure",
+            name="kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("population", "Shared population indicator"),
+                    ("delivery", "Measure of the partnership's own delivery"),
+                ],
+                help_text="Whether the partnership shares the figure with others or it measures its own delivery. Leave empty where the plan does not say.",
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalmeasure',
-            name='unit',
-            field=models.CharField(blank=True, choices=[('count', 'Number'), ('percent', 'Percentage'), ('rate', 'Rate')], help_text='What kind of figure it is. Leave empty where the plan does not say.', max_length=10),
+            model_name="historicalmeasure",
+            name="unit",
+            field=models.CharField(
+                blank=True,
+                choices=[("count", "Number"), ("percent", "Percentage"), ("rate", "Rate")],
+                help_text="What kind of figure it is. Leave empty where the plan does not say.",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='measure',
-            name='kind',
-            field=models.CharField(blank=True, choices=[('population', 'Shared population indicator'), ('delivery', "Measure of the partnership's own delivery")], help_text='Whether the partnership shares the figure with others or it measures its own delivery. Leave empty where the plan does not say.', max_length=12),
+            model_name="measure",
+            name="kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("population", "Shared population indicator"),
+                    ("delivery", "Measure of the partnership's own delivery"),
+                ],
+                help_text="Whether the partnership shares the figure with others or it measures its own delivery. Leave empty where the plan does not say.",
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='measure',
-            name='unit',
-            field=models.CharField(blank=True, choices=[('count', 'Number'), ('percent', 'Percentage'), ('rate', 'Rate')], help_text='What kind of figure it is. Leave empty where the plan does not say.', max_length=10),
+            model_name="measure",
+            name="unit",
+            field=models.CharField(
+                blank=True,
+                choices=[("count", "Number"), ("percent", "Percentage"), ("rate", "Rate")],
+                help_text="What kind of figure it is. Leave empty where the plan does not say.",
+                max_length=10,
+            ),
         ),
     ]

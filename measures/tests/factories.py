@@ -2,9 +2,10 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.utils.text import slugify
 
 from measures.models import Direction, Measure, ReportedValue, TargetKind
-from priorities.tests.factories import PriorityFactory
+from priorities.tests.factories import LocalityFactory, PriorityFactory
 
 
 class MeasureFactory(factory.django.DjangoModelFactory):
@@ -35,3 +36,30 @@ class ReportedValueFactory(factory.django.DjangoModelFactory):
     period_end = factory.LazyAttribute(lambda value: date(value.year + 1, 3, 31))
     value = Decimal("4000")
     status = ReportedValue.Status.FINAL
+
+
+# The plan speaks of "the 4 localities" but names none, so the real plan loads none: officers add them.
+# Tests that need localities add these, named plainly as test data, with made-up 2023/24 figures for
+# the real plan's KPM-2.6 (vehicle offences, reported by locality) that add up to its illustrative
+# Kirklees-wide figure of 1,988. In this order (`Locality.order`), which is the order pages list them in.
+TEST_LOCALITIES = {
+    "North Kirklees test locality": Decimal("512"),
+    "East Kirklees test locality": Decimal("455"),
+    "South Kirklees test locality": Decimal("781"),
+    "West Kirklees test locality": Decimal("240"),
+}
+
+
+def add_test_localities():
+    """Add the four `TEST_LOCALITIES` to the real plan, each with its final 2023/24 value of KPM-2.6.
+
+    The values are flagged illustrative, as made-up figures are wherever the site shows them. Returns
+    the localities, in order; each one's slug is its name slugified, e.g. south-kirklees-test-locality.
+    """
+    kpm_26 = Measure.objects.get(code="KPM-2.6")
+    localities = []
+    for order, (name, value) in enumerate(TEST_LOCALITIES.items(), start=1):
+        locality = LocalityFactory(name=name, slug=slugify(name), order=order)
+        ReportedValueFactory(measure=kpm_26, locality=locality, year=2023, value=value, is_illustrative=True)
+        localities.append(locality)
+    return localities

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
     [
         "/measures/",
         "/measures/?status=off_track",
-        "/measures/?locality=huddersfield",
+        "/measures/?locality=south-kirklees-test-locality",
         "/measures/KPM-2.6/",  # values, a chart and values by locality
         "/measures/KPM-4.2/",  # a target that changes each year
         "/measures/KPM-2.2/",  # no values yet

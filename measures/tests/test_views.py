@@ -94,11 +94,11 @@ def test_status_page_marks_illustrative_figures(client, real_plan):
         ("status=within_tolerance", []),
         ("priority=reducing-risk", ["KPM-4.1", "KPM-4.2", "KPM-4.3", "KPM-4.4", "KPM-4.5"]),
         ("priority=reducing-risk&status=on_track", ["KPM-4.2"]),
-        ("locality=huddersfield", ["KPM-2.6", "KPM-2.8"]),
-        ("locality=rural&status=off_track", ["KPM-2.6"]),
+        ("locality=south-kirklees-test-locality", ["KPM-2.6", "KPM-2.8"]),  # the measures reported by locality
+        ("locality=west-kirklees-test-locality&status=off_track", ["KPM-2.6"]),
     ],
 )
-def test_filters_narrow_the_table(client, real_plan, query, expected):
+def test_filters_narrow_the_table(client, localities, query, expected):
     response = client.get(f"{STATUS}?{query}")
     assert response.status_code == 200
     assert codes_listed(response) == expected
@@ -107,13 +107,20 @@ def test_filters_narrow_the_table(client, real_plan, query, expected):
 
 
 def test_lead_partner_filter_offers_only_partners_leading_a_current_measure(client, real_plan):
-    fire = PartnerOrganisation.objects.get(name="West Yorkshire Fire and Rescue Service")
+    fire = PartnerOrganisation.objects.get(fixture_key="partner:wy-fire-and-rescue-service")
     Measure.objects.filter(code="KPM-2.5").update(lead_partner=fire)  # the plan names none: an officer adds one
+    # A partner leading only a measure of the previous plan leads none of the current plan's.
+    archived = PlanEdition.objects.get(status=PublicationStatus.ARCHIVED, slug="2018-2021")
+    victim_support = PartnerOrganisation.objects.get(fixture_key="partner:victim-support")
+    MeasureFactory(priority=archived.priorities.first(), code="OLD-1", lead_partner=victim_support)
     response = client.get(f"{STATUS}?lead_partner={fire.pk}")
     assert codes_listed(response) == ["KPM-2.5"]
     options = re.search(r'<select[^>]*id="id_lead_partner".*?</select>', response.text, flags=re.S).group(0)
-    assert "West Yorkshire Fire and Rescue Service" in options
-    assert "Victim Support" not in options  # leads no measure: choosing it could only give an empty table
+    # Victim Support leads no current measure: choosing it could only give an empty table.
+    assert [text(option) for option in re.findall(r"<option[^>]*>(.*?)</option>", options)] == [
+        "All lead partners",
+        "WY Fire and Rescue Service",
+    ]
 
 
 def test_filters_are_kept_in_the_form_and_in_the_csv_link(client, real_plan):
@@ -127,10 +134,10 @@ def test_filters_are_kept_in_the_form_and_in_the_csv_link(client, real_plan):
     assert "Clear filters" not in text(client.get(STATUS))
 
 
-def test_the_locality_filter_shows_that_localitys_figure_beside_kirklees(client, real_plan):
-    response = client.get(f"{STATUS}?locality=huddersfield")
+def test_the_locality_filter_shows_that_localitys_figure_beside_kirklees(client, localities):
+    response = client.get(f"{STATUS}?locality=south-kirklees-test-locality")
     page = text(response)
-    assert "Latest in Huddersfield" in page
+    assert "Latest in South Kirklees test locality" in page
     row = table_rows(response.text.replace("<table", '<table id="t"', 1), "t")[0]
     assert row[:5] == [
         "KPM-2.6: Vehicle offences",
@@ -210,7 +217,7 @@ def add_draft_and_provisional_data():
     kpm_26 = Measure.objects.get(code="KPM-2.6")
     ReportedValueFactory(
         measure=kpm_26,
-        locality=Locality.objects.get(slug="huddersfield"),
+        locality=Locality.objects.get(slug="south-kirklees-test-locality"),
         period_start=date(2024, 4, 1),
         period_end=date(2025, 3, 31),
         value=Decimal(8888),
@@ -219,13 +226,13 @@ def add_draft_and_provisional_data():
     return measure
 
 
-def test_drafts_and_provisional_values_never_appear(client, real_plan):
+def test_drafts_and_provisional_values_never_appear(client, localities):
     add_draft_and_provisional_data()
     for url in (
         STATUS,
-        f"{STATUS}?locality=huddersfield",
+        f"{STATUS}?locality=south-kirklees-test-locality",
         "/measures/status.csv",
-        "/measures/status.csv?locality=huddersfield",
+        "/measures/status.csv?locality=south-kirklees-test-locality",
         "/measures/KPM-1.1/",
         "/measures/KPM-1.1/values.csv",
         "/measures/KPM-2.6/",
@@ -311,15 +318,15 @@ def test_measure_page_marks_illustrative_values_and_real_ones_are_not_marked(cli
     assert "kcpp-chart__point--illustrative" not in response.text
 
 
-def test_measure_page_shows_values_by_locality_where_reported_by_place(client, real_plan):
+def test_measure_page_shows_values_by_locality_where_reported_by_place(client, localities):
     html = client.get("/measures/KPM-2.6/").text
     header = re.search(r'id="locality-table".*?</thead>', html, flags=re.S).group(0)
     assert re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', header) == [
         "Period",
-        "Batley and Spen",
-        "Dewsbury and Mirfield",
-        "Huddersfield",
-        "Rural",
+        "North Kirklees test locality",
+        "East Kirklees test locality",
+        "South Kirklees test locality",
+        "West Kirklees test locality",
         "Kirklees",
     ]
     assert table_rows(html, "locality-table") == [
@@ -337,10 +344,10 @@ def test_measure_page_shows_values_by_locality_where_reported_by_place(client, r
     assert "values by locality" not in text(client.get("/measures/KPM-1.1/")).lower()
 
 
-def test_a_locality_that_has_not_reported_says_no_data(client, real_plan):
-    ReportedValue.objects.filter(measure__code="KPM-2.6", locality__slug="rural").delete()
+def test_a_locality_that_has_not_reported_says_no_data(client, localities):
+    ReportedValue.objects.filter(measure__code="KPM-2.6", locality__slug="west-kirklees-test-locality").delete()
     rows = table_rows(client.get("/measures/KPM-2.6/").text, "locality-table")
-    assert rows[0][4] == "No data"
+    assert rows[0][1:] == ["512 Illustrative", "455 Illustrative", "781 Illustrative", "No data", "1,988 Illustrative"]
 
 
 def test_measure_page_without_values_says_so_plainly_with_no_empty_chart(client, real_plan):
@@ -354,7 +361,7 @@ def test_measure_page_without_values_says_so_plainly_with_no_empty_chart(client,
     assert "illustrative" not in page.lower()
 
 
-def test_a_measure_by_locality_without_values_says_so(client, real_plan):
+def test_a_measure_by_locality_without_values_says_so(client, localities):
     page = text(client.get("/measures/KPM-2.8/"))
     assert "No final figures by locality have been reported for this measure yet." in page
 
@@ -397,7 +404,7 @@ def test_absolute_urls_lead_to_the_public_measure_page(real_plan):
     assert measure.values.first().get_absolute_url() == "/measures/KPM-1.1/"
 
 
-def test_sitemap_lists_the_status_page_and_every_public_measure(client, real_plan):
+def test_sitemap_lists_the_status_page_and_every_public_measure(client, localities):
     add_draft_and_provisional_data()
     xml = client.get("/sitemap.xml").text
     assert "/measures/</loc>" in xml

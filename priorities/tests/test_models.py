@@ -43,8 +43,13 @@ def test_a_plan_cannot_be_published_without_its_approval():
     [
         ("decision", "Cabinet", date(2022, 9, 20), None, "Approved by Cabinet on 20 September 2022"),
         ("decision", "Cabinet", None, "Give the date of the decision", None),
-        ("due", "Cabinet", date(2022, 9, 20), None, "Decision due by Cabinet on 20 September 2022; the decision "
-         "itself is not recorded here"),
+        (
+            "due",
+            "Cabinet",
+            date(2022, 9, 20),
+            None,
+            "Decision due by Cabinet on 20 September 2022; the decision itself is not recorded here",
+        ),
         ("due", "", date(2022, 9, 20), "Say who approved it", None),
         ("sought", "Full Council", None, None, "Approval by Full Council sought; no decision is recorded"),
         ("", "Cabinet", None, "Say what the approval record is", None),
