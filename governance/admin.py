@@ -69,7 +69,7 @@ class MembershipAdmin(OfficerHistoryAdmin):
 
 class AgendaItemInline(OfficerTabularInline):
     model = AgendaItem
-    fields = ["number", "title", "plan_edition"]
+    fields = ["number", "agenda_number", "title", "plan_edition"]
     autocomplete_fields = ["plan_edition"]
 
 
@@ -148,7 +148,7 @@ class AgendaItemAdmin(OfficerHistoryAdmin):
     inlines = [DecisionInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["meeting", "number", "title", "plan_edition"]}),
+        (None, {"fields": ["meeting", ("number", "agenda_number"), "title", "plan_edition"]}),
         ("Item", {"fields": ["description", "contacts", "minute"]}),
     ]
 

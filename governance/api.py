@@ -82,6 +82,7 @@ class AgendaItemSerializer(SourcedSerializer):
         model = AgendaItem
         fields = [
             "number",
+            "agenda_number",
             "title",
             "description",
             "contacts",

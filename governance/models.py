@@ -257,7 +257,15 @@ class AgendaItem(Sourced):
     """An item on a meeting's agenda, in order."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="agenda_items")
-    number = models.PositiveSmallIntegerField(help_text="Position on the agenda.")
+    number = models.PositiveSmallIntegerField(
+        "order", help_text="Its position among the meeting's items, for sorting and for links to it."
+    )
+    agenda_number = models.CharField(
+        "number on the agenda",
+        max_length=10,
+        blank=True,
+        help_text="As the agenda numbers it, e.g. 7 or 7a. Leave empty if the papers give no number.",
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True, help_text="What the item is about, as the agenda gives it.")
     contacts = models.TextField(blank=True, help_text="Report authors and contact officers, one per line.")
@@ -279,7 +287,7 @@ class AgendaItem(Sourced):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return f"{self.agenda_number}. {self.title}" if self.agenda_number else self.title
 
     def get_absolute_url(self):
         return reverse("governance:meeting-detail", kwargs={"pk": self.meeting_id}) + f"#item-{self.number}"

@@ -309,7 +309,7 @@ def test_the_cabinet_meeting_shows_the_plan_item_with_its_contacts_and_recommend
     content = response.content.decode()
     assert "Cabinet Meeting, 18 June 2019" in page
     assert 'id="item-1"' in content
-    assert "1. Kirklees Communities Partnership Plan" in page
+    assert "Agenda Kirklees Communities Partnership Plan" in page
     assert "To seek approval by Full Council as a key policy forming the Council's Policy Framework" in page
     assert "Contacts Carol Gilchrist, Head of Communities" in page
     assert "Spencer-Henshall" not in page  # the report names her as Service Director, not as a contact
@@ -329,7 +329,9 @@ def test_the_scrutiny_meeting_shows_the_refresh_item_with_its_minute_and_two_res
     page = text(response)
     assert "Overview and Scrutiny Committee Meeting, 2020" in page
     assert "Date 2020 (the record gives only the year)" in page
-    assert "1. Kirklees Communities Partnership Plan – Refresh, October 2020" in page
+    # The papers give the item no number on the agenda, so none is shown.
+    assert "Agenda Kirklees Communities Partnership Plan – Refresh, October 2020" in page
+    assert "1. Kirklees Communities Partnership Plan" not in page
     assert "The Committee received a report which offered Members the opportunity" in page
     assert (
         "Decisions Resolution (1) That the officers from Communities, representative of West Yorkshire police"

@@ -461,6 +461,7 @@ class Loader:
                     {
                         "meeting": meeting,
                         "number": item_data["number"],
+                        "agenda_number": item_data.get("agenda_number", ""),
                         "title": item_data["title"],
                         "description": item_data.get("description", ""),
                         "contacts": item_data.get("contacts", ""),
