@@ -12,7 +12,17 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from core.api import SourcedSerializer, WebURLField, absolute, documented
 from governance.filters import MeetingDateRangeFilter
-from governance.models import AgendaItem, Body, Decision, Document, KeyDecision, Meeting, Membership, StatutoryDuty
+from governance.models import (
+    NEWEST_FIRST,
+    AgendaItem,
+    Body,
+    Decision,
+    Document,
+    KeyDecision,
+    Meeting,
+    Membership,
+    StatutoryDuty,
+)
 
 # ---- bodies ------------------------------------------------------------------------------------------
 
@@ -125,6 +135,7 @@ MINUTES = inline_serializer(
 # A meeting's date to the precision known: year, year-month or year-month-day (ISO 8601).
 DATE_AS_KNOWN = {
     "type": "string",
+    "nullable": True,
     "pattern": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
     "example": "2022-12",
 }
@@ -137,10 +148,14 @@ class MeetingSerializer(SourcedSerializer):
     body_name = serializers.CharField(source="body.name", read_only=True)
     date = serializers.SerializerMethodField(
         help_text="The date in ISO 8601 as far as it is known: `2024-01-09` when the day is known, `2022-12` when "
-        "only the month is, `2020` when only the year is (`date_precision` says which). The date filters and the "
-        "order treat a month or year as its first day."
+        "only the month is, `2020` when only the year is (`date_precision` says which); null when no record "
+        "says when it met. The date filters and the order treat a month or year as its first day; meetings "
+        "without a date come last and match no date filter."
     )
     date_text = serializers.CharField(read_only=True, help_text="The date as far as it is known, e.g. December 2022.")
+    date_precision = serializers.SerializerMethodField(
+        help_text="How much of the date is known: day, month or year; null when no record gives the date."
+    )
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
     minutes = serializers.SerializerMethodField(help_text="The minutes once published; null until then.")
     documents = DocumentSerializer(many=True, read_only=True)
@@ -171,6 +186,10 @@ class MeetingSerializer(SourcedSerializer):
     def get_date(self, meeting):
         return meeting.date_iso
 
+    @extend_schema_field(serializers.ChoiceField(choices=Meeting.DatePrecision.choices, allow_null=True))
+    def get_date_precision(self, meeting):
+        return meeting.date_precision if meeting.date else None
+
     @extend_schema_field(MINUTES)
     def get_minutes(self, meeting):
         minutes = meeting.published_minutes
@@ -193,7 +212,7 @@ class MeetingViewSet(ReadOnlyModelViewSet):
             ),
             Prefetch("documents", queryset=Document.objects.select_related("agenda_item")),
         )
-        .order_by("-date", "body__order", "body__name", "-pk")
+        .order_by(NEWEST_FIRST, "body__order", "body__name", "-pk")
     )
 
 

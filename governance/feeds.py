@@ -11,11 +11,12 @@ so they stay the same whatever host serves the feed.
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from governance.models import Meeting, Minutes
+from governance.models import NEWEST_FIRST, Meeting, Minutes
 
 FEED_ITEMS = 50
 TAG_AUTHORITY = "kirklees.gov.uk,2026"
@@ -41,7 +42,7 @@ class MeetingFeed(Feed):
             Meeting.objects.public()
             .select_related("body")
             .with_minutes_published()
-            .order_by("-date", "-pk")[:FEED_ITEMS]
+            .order_by(NEWEST_FIRST, "-pk")[:FEED_ITEMS]
         )
 
     def item_title(self, meeting):
@@ -62,7 +63,7 @@ class MeetingFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, meeting):
-        if meeting.date_precision != meeting.DatePrecision.DAY:
+        if meeting.date is None or meeting.date_precision != meeting.DatePrecision.DAY:
             return None
         return aware(meeting.date, meeting.start_time)
 
@@ -82,7 +83,9 @@ class MinutesFeed(Feed):
 
     def items(self):
         return (
-            Minutes.objects.published().select_related("meeting__body").order_by("-meeting__date", "-pk")[:FEED_ITEMS]
+            Minutes.objects.published()
+            .select_related("meeting__body")
+            .order_by(models.F("meeting__date").desc(nulls_last=True), "-pk")[:FEED_ITEMS]
         )
 
     def item_title(self, minutes):

@@ -165,6 +165,10 @@ class Membership(Sourced):
             raise ValidationError({"recorded_on": error})
 
 
+# Meetings newest first, those whose date no record gives last, on every database.
+NEWEST_FIRST = models.F("date").desc(nulls_last=True)
+
+
 class MeetingQuerySet(models.QuerySet):
     def public(self):
         """Meetings residents may see: all but those an officer has kept off the public pages."""
@@ -187,7 +191,12 @@ class Meeting(Sourced):
     DatePrecision = DatePrecision
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
-    date = models.DateField(help_text="If only the month or year is known, give its first day and set the precision.")
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="If only the month or year is known, give its first day and set the precision. Leave empty if "
+        "the records do not say when it met.",
+    )
     date_precision = models.CharField(
         max_length=5,
         choices=DatePrecision,
@@ -212,7 +221,7 @@ class Meeting(Sourced):
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-date", "body"]
+        ordering = [NEWEST_FIRST, "body"]
 
     def __str__(self):
         return f"{self.body} – {self.date_text}"
@@ -234,7 +243,7 @@ class Meeting(Sourced):
 
     @property
     def date_text(self):
-        return partial_date_text(self.date, self.date_precision)
+        return partial_date_text(self.date, self.date_precision) or "date not stated"
 
     @property
     def status_text(self):
@@ -249,7 +258,7 @@ class Meeting(Sourced):
     def clean(self):
         if error := partial_date_error(self.date, self.date_precision):
             raise ValidationError({"date": error})
-        if self.start_time and self.date_precision != self.DatePrecision.DAY:
+        if self.start_time and (self.date is None or self.date_precision != self.DatePrecision.DAY):
             raise ValidationError({"start_time": "A start time needs the exact day."})
 
 

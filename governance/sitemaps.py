@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from governance.models import Body, Meeting
+from governance.models import NEWEST_FIRST, Body, Meeting
 
 
 class GovernanceSitemap(Sitemap):
@@ -24,7 +24,7 @@ class MeetingSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return [None, *Meeting.objects.public().order_by("-date", "-pk")]
+        return [None, *Meeting.objects.public().order_by(NEWEST_FIRST, "-pk")]
 
     def location(self, item):
         return reverse("governance:meeting-list") if item is None else item.get_absolute_url()

@@ -13,7 +13,16 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from governance.filters import MeetingFilter
-from governance.models import AgendaItem, Attendance, Body, KeyDecision, Meeting, Membership, StatutoryDuty
+from governance.models import (
+    NEWEST_FIRST,
+    AgendaItem,
+    Attendance,
+    Body,
+    KeyDecision,
+    Meeting,
+    Membership,
+    StatutoryDuty,
+)
 
 # How the bodies at the top of the structure are grouped on the governance page, and what each group is for.
 BODY_GROUPS = [
@@ -148,7 +157,7 @@ class MeetingListView(ListView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             return Meeting.objects.none()
         # A full ordering, so that paging never shows a meeting twice or skips one.
-        meetings = self.filterset.qs.select_related("body").order_by("-date", "body__order", "body__name", "-pk")
+        meetings = self.filterset.qs.select_related("body").order_by(NEWEST_FIRST, "body__order", "body__name", "-pk")
         return meetings.with_minutes_published()
 
     def render_to_response(self, context, **response_kwargs):

@@ -161,19 +161,21 @@ def test_a_meeting_carries_its_agenda_decisions_and_published_minutes(client):
     decisions = [decision for item in record["agenda_items"] for decision in item["decisions"]]
     assert len(decisions) == 2
     assert record["body"] == "overview-and-scrutiny"
-    assert record["date_text"] == "2020"
+    assert (record["date"], record["date_precision"], record["date_text"]) == (None, None, "date not stated")
 
 
 def test_a_meeting_is_dated_only_as_far_as_it_is_known(client):
     board = Body.objects.get(slug="communities-board")
     on_the_day = MeetingFactory(body=board, date=date(2024, 1, 9))
     in_the_month = Meeting.objects.get(body=board, date=date(2022, 12, 1))
-    in_the_year = Meeting.objects.get(body__slug="overview-and-scrutiny")
+    in_the_year = MeetingFactory(body=board, date=date(2020, 1, 1), date_precision="year")
+    undated = Meeting.objects.get(body__slug="overview-and-scrutiny")  # no record says when it met
     listed = {meeting["id"]: meeting for meeting in results(client, "meetings/?page_size=200")}
     for meeting, expected in [
         (on_the_day, {"date": "2024-01-09", "date_precision": "day", "date_text": "9 January 2024"}),
         (in_the_month, {"date": "2022-12", "date_precision": "month", "date_text": "December 2022"}),
         (in_the_year, {"date": "2020", "date_precision": "year", "date_text": "2020"}),
+        (undated, {"date": None, "date_precision": None, "date_text": "date not stated"}),
     ]:
         record = get(client, f"meetings/{meeting.pk}/").json()
         assert {key: record[key] for key in expected} == expected
@@ -182,6 +184,9 @@ def test_a_meeting_is_dated_only_as_far_as_it_is_known(client):
     assert "2022-12" in [meeting["date"] for meeting in results(client, "meetings/?date_from=2022-12-01")]
     assert "2022-12" not in [meeting["date"] for meeting in results(client, "meetings/?date_from=2022-12-02")]
     assert [meeting["date"] for meeting in results(client, "meetings/?year=2020")] == ["2020"]
+    # A meeting without a date comes last, and no date filter matches it.
+    assert results(client, "meetings/?page_size=200")[-1]["id"] == undated.pk
+    assert undated.pk not in [meeting["id"] for meeting in results(client, "meetings/?date_to=2030-01-01")]
 
 
 # ---- only what is published -------------------------------------------------------------------------

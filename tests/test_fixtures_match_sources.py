@@ -256,7 +256,7 @@ def test_the_boards_duties_are_the_plans_words(partnership, plan_parts):
 def test_decisions_and_minutes_are_as_minuted(partnership, seeds):
     for meeting in partnership["meetings"]:
         for item in meeting.get("agenda", []):
-            place = f"partnership.toml, {meeting['body']} meeting of {meeting['date']}, item {item['number']}"
+            place = f"partnership.toml, meeting {meeting['key']}, item {item['number']}"
             texts = [(f"{place}, decision {n}", decision["text"]) for n, decision in enumerate(item["decisions"], 1)]
             texts += [(f"{place}, minute", piece) for piece in pieces(item.get("minute", ""))]
             if texts:

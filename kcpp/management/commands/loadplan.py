@@ -413,11 +413,11 @@ class Loader:
                 source,
                 {
                     "body": body,
-                    "date": meeting_data["date"],
-                    "date_precision": meeting_data["precision"],
+                    "date": meeting_data.get("date"),
+                    "date_precision": meeting_data.get("precision", Meeting.DatePrecision.DAY),
                     "status": meeting_data.get("status", ""),
                 },
-                legacy={"body": body, "date": meeting_data["date"]},
+                legacy={"body": body, "date": meeting_data.get("date", meeting_data.get("was_dated"))},
             )
             if "minutes_title" in meeting_data or meeting_data.get("minutes_published"):
                 self.sync(
