@@ -184,3 +184,20 @@ def test_an_officer_entered_edition_says_so(officer_client):
     edition = PlanEdition.objects.get(slug="2027-2032")
     assert not edition.is_loaded
     assert edition.provenance.startswith("Entered by an officer on ")
+
+
+def test_localities_an_earlier_loader_invented_go_unless_an_officer_changed_them(fixtures, capsys):
+    """Earlier fixtures loaded four localities no source names, before localities kept a history."""
+    load(fixtures)
+    Locality.objects.bulk_create(  # as the earlier loader left them: no history rows
+        [
+            Locality(name="Rural", slug="rural", order=4),
+            Locality(name="Huddersfield North", slug="huddersfield", order=3),  # an officer renamed it
+        ]
+    )
+
+    out = load(fixtures, capsys)
+
+    assert list(Locality.objects.values_list("name", flat=True)) == ["Huddersfield North"]
+    assert "removed 1 localities" in out
+    assert "Huddersfield North" in out and "for an officer to decide" in out

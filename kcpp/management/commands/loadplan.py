@@ -180,6 +180,8 @@ class Loader:
         for instance in model.objects.filter(**entry["lookup"]).exclude(**self.keyed(model)):
             name = f"{model._meta.verbose_name} “{instance}”"
             changed = officer_changed_fields(instance)
+            if changed is EVERY_FIELD and self.still_as_loaded(instance, entry.get("as_loaded")):
+                changed = set()
             if changed:
                 whose = (
                     "its history does not show it as loaded" if changed is EVERY_FIELD else "an officer has changed it"
@@ -199,6 +201,17 @@ class Loader:
             instance._change_reason = RETIRED
             instance.delete()
             self.removed[model._meta.verbose_name_plural] += 1
+
+    @staticmethod
+    def still_as_loaded(instance, as_loaded):
+        """Whether a record kept no history yet, and still has every value an earlier loader gave it.
+
+        For records of a model that had no history then (localities): with nothing to say an officer
+        changed them, their values show they are as loaded.
+        """
+        if not as_loaded or instance.history.exists():
+            return False
+        return all(getattr(instance, field) == value for field, value in as_loaded.items())
 
     @staticmethod
     def keyed(model):
