@@ -314,7 +314,8 @@ def test_the_cabinet_meeting_shows_the_plan_item_with_its_contacts_and_recommend
     assert "Contacts Carol Gilchrist, Head of Communities" in page
     assert "Spencer-Henshall" not in page  # the report names her as Service Director, not as a contact
     assert (
-        "Recommendation (1) That the Communities Partnership Plan be approved by Full Council as a key policy"
+        # The report's one recommendation is not numbered, so neither is it here.
+        "Decisions Recommendation That the Communities Partnership Plan be approved by Full Council as a key policy"
     ) in page
     assert 'href="/plans/2018-2021/"' in content
     assert "The minutes of this meeting are not published yet." in page
