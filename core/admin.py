@@ -8,6 +8,7 @@ both the delete page and the "delete selected" action, and the inline formsets c
 so there is one rule per model and no way round it in the admin.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
@@ -35,14 +36,30 @@ class ProtectedList(list):
         return [item for item in self if not isinstance(item, Refusal)]
 
 
-# Links officers paste without a scheme are to secure sites (Django 6 makes this the default).
-URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+class PlainTextFormField(forms.CharField):
+    """Text as typed, its line breaks stored as \\n however the browser sends them (\\r\\n).
+
+    So a text saved unchanged is unchanged: it is not recorded as an officer's change, and a later
+    correction from the source documents can still reach it.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+# Links officers paste without a scheme are to secure sites (Django 6 makes this the default); long
+# texts keep their line breaks as the source documents have them.
+FORMFIELD_OVERRIDES = {
+    models.URLField: {"assume_scheme": "https"},
+    models.TextField: {"form_class": PlainTextFormField},
+}
 
 
 class OfficerAdminMixin:
     """Shared behaviour for every model admin. Subclasses say why an object may not be deleted."""
 
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    formfield_overrides = FORMFIELD_OVERRIDES
     delete_confirmation_template = "admin/officer_delete_confirmation.html"
     delete_selected_confirmation_template = "admin/officer_delete_selected_confirmation.html"
 
@@ -150,7 +167,7 @@ class RefuseDeletionFormSet(BaseInlineFormSet):
 class OfficerInlineMixin:
     extra = 0
     view_on_site = False
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    formfield_overrides = FORMFIELD_OVERRIDES
     show_change_link = True
     formset = RefuseDeletionFormSet
     # Related rows each row's __str__ needs (the inline shows it beside the change link).

@@ -39,7 +39,7 @@ ACTION_COLUMNS = [
     ("latest_update", "What its latest progress update says; empty if there is none yet"),
     ("last_updated", "The day the action’s record last changed (YYYY-MM-DD)"),
     (
-        "source",
+        "action_source",
         "Where the action comes from: the source document and section, or that an officer entered it; and "
         "when an officer last changed it",
     ),

@@ -173,7 +173,7 @@ class PlanEdition(Sourced):
         if self.approval == self.Approval.DECISION:
             return f"Approved by {self.approval_body}{date}"
         if self.approval == self.Approval.DUE:
-            return f"Decision due by {self.approval_body}{date}; the decision itself is not recorded here"
+            return f"Decision due by {self.approval_body}{date}; the date it was made is not recorded"
         if self.approval == self.Approval.SOUGHT:
             return f"Approval by {self.approval_body} sought{date}; no decision is recorded"
         return "No approval recorded"

@@ -142,8 +142,8 @@ def where(priority, what):
 
 
 def action_text(action):
-    """An action is its text, or a table of its text and an editors' note about it."""
-    return action if isinstance(action, str) else action["text"]
+    """An action's text (beside its key, and any editors' note about the text)."""
+    return action["text"]
 
 
 # ---- the 2022-2027 plan ---------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_the_plan_has_23_measures_five_eight_five_and_five(plan):
 def test_the_vision_commitments_and_summaries_are_the_plans_words(plan, plan_parts):
     edition = plan["edition"]
     texts = [("plan-2022-2027.toml, vision", edition["vision"])]
-    texts += [(f"plan-2022-2027.toml, commitment {n}", text) for n, text in enumerate(edition["commitments"], 1)]
+    texts += [(f"plan-2022-2027.toml, {item['key']}", item["text"]) for item in edition["commitments"]]
     texts += [("plan-2022-2027.toml, summary", piece) for piece in pieces(edition["summary"])]
     assert_all_found(texts, PLAN, plan_parts["whole"])
     texts = [("plan-2022-2027.toml, SIA overview", piece) for piece in pieces(edition["sia_overview"])]
@@ -200,7 +200,8 @@ def test_themes_and_sub_themes_are_the_plans_list_items(plan, plan_parts):
         for theme in priority["themes"]:
             titles.append((where(priority, "theme"), theme["title"]))
             titles += [
-                (where(priority, f"sub-theme of {theme['title']!r}"), sub) for sub in theme.get("sub_themes", [])
+                (where(priority, f"sub-theme of {theme['title']!r}"), sub["title"])
+                for sub in theme.get("sub_themes", [])
             ]
         for place, title in titles:
             # A theme may stop before the "inc." that introduces its sub-themes ("Reducing Violence inc.").
@@ -247,7 +248,7 @@ def test_the_previous_plans_titles_introductions_and_actions_are_its_words(previ
 
 
 def test_the_boards_duties_are_the_plans_words(partnership, plan_parts):
-    duties = partnership["duties"]["texts"]
+    duties = [duty["text"] for duty in partnership["duties"]["items"]]
     texts = [(f"partnership.toml, duty {number}", duty) for number, duty in enumerate(duties, 1)]
     assert len(texts) == 8
     assert_all_found(texts, PLAN, plan_parts["whole"])
@@ -329,3 +330,32 @@ def test_every_loaded_record_names_a_source_document_that_exists(partnership, pl
     for text in sources:
         formatted = text.format(**documents, number=1, title="A title")
         assert any(document in formatted for document in documents.values()), text
+
+
+def test_every_entry_has_a_key_of_its_own(partnership, plan, previous):
+    """loadplan finds each record again by its key, so no two entries of a kind may share one."""
+
+    def keys(entries):
+        found = [entry["key"] for entry in entries]
+        assert len(found) == len(set(found)), found
+        return found
+
+    keys(partnership["partners"])
+    keys(partnership["bodies"])
+    keys(partnership["meetings"])
+    keys(partnership["key_decisions"])
+    keys(partnership["duties"]["items"])
+    keys([member for body in partnership["bodies"] for member in body.get("members", [])])
+    editions = [plan["edition"], *previous["editions"]]
+    keys(editions)
+    keys([measure for priority in plan["priorities"] for measure in priority["measures"]])
+    for edition, priorities in [(plan["edition"], plan["priorities"])] + [
+        (e, e["priorities"]) for e in previous["editions"]
+    ]:
+        keys(edition.get("commitments", []))
+        keys(priorities)
+        for priority in priorities:
+            keys(priority.get("actions", []))
+            keys(
+                [*priority.get("themes", []), *[s for t in priority.get("themes", []) for s in t.get("sub_themes", [])]]
+            )

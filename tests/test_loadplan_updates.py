@@ -15,14 +15,14 @@ from django.core.management import call_command
 
 from core.admin_testing import admin_url, post_back
 from core.models import Sourced
-from governance.models import Body
+from governance.models import Body, Meeting
 from measures.models import Measure, ReportedValue
-from priorities.models import Locality, PartnerOrganisation, PlanEdition, Priority
+from priorities.models import Locality, PartnerOrganisation, PlanEdition, Priority, Theme
 
 pytestmark = pytest.mark.django_db
 
 LOCALITY = """
-localities = [{ key = "test-north", name = "North", source = "{plan}, Governance and delivery arrangements" }]
+localities = [{ key = "test-north", slug = "north", name = "North", source = "{plan}, Introduction" }]
 """
 
 
@@ -46,7 +46,7 @@ def with_a_locality(fixtures):
 
 
 def load(fixtures, capsys=None):
-    call_command("loadplan", fixtures=fixtures, verbosity=1)
+    call_command("loadplan", fixtures=fixtures, verbosity=2)
     return capsys.readouterr().out if capsys else None
 
 
@@ -201,3 +201,104 @@ def test_localities_an_earlier_loader_invented_go_unless_an_officer_changed_them
     assert list(Locality.objects.values_list("name", flat=True)) == ["Huddersfield North"]
     assert "removed 1 localities" in out
     assert "Huddersfield North" in out and "for an officer to decide" in out
+
+
+def test_a_record_an_officer_deleted_is_not_brought_back(fixtures, capsys):
+    load(fixtures)
+    theme = Theme.objects.get(fixture_key="edition:2022-2027/priority:1/theme:1")
+    theme.delete()  # an officer's deletion: the history records it without the loader's reason
+
+    out = load(fixtures, capsys)
+
+    assert not Theme.objects.filter(fixture_key="edition:2022-2027/priority:1/theme:1").exists()
+    assert "Left out, as an officer deleted them" in out and "theme:1" in out
+
+
+def test_a_record_the_fixtures_drop_is_reported_and_retired_only_when_listed(fixtures, capsys):
+    load(fixtures)
+    path = fixtures / "partnership.toml"
+    text = path.read_text()
+    start = text.index('[[bodies]]\nkey = "safer-dewsbury-town-centre-group"')
+    end = text.index("[[meetings]]", start)
+    path.write_text(text[:start] + text[end:])
+
+    out = load(fixtures, capsys)
+    assert Body.objects.filter(slug="safer-dewsbury-town-centre-group").exists()
+    assert "the fixtures no longer load it" in out
+
+    with (fixtures / "sources.toml").open("a") as file:
+        file.write(
+            '\n[[retired]]\nmodel = "governance.body"\n'
+            'lookup = { fixture_key = "body:safer-dewsbury-town-centre-group" }\nwhy = "a test"\n'
+        )
+    out = load(fixtures, capsys)
+    assert not Body.objects.filter(slug="safer-dewsbury-town-centre-group").exists()
+    assert "removed 1 bodies" in out
+
+
+def test_an_officers_own_record_of_a_loaded_meeting_is_linked_once_and_keeps_the_officers_fields(fixtures, capsys):
+    load(fixtures)
+    board = Body.objects.get(slug="communities-board")
+    edit(
+        fixtures,
+        "partnership.toml",
+        "[[meetings]]\n",
+        '[[meetings]]\nkey = "communities-board/2024-01-09"\nbody = "communities-board"\ndate = 2024-01-09\n'
+        'precision = "day"\nstatus = "held"\nsource = "{web_page}"\n\n[[meetings]]\n',
+    )
+    mine = Meeting.objects.create(body=board, date=date(2024, 1, 9), location="Huddersfield Town Hall")
+
+    load(fixtures, capsys)
+    load(fixtures, capsys)
+
+    mine.refresh_from_db()
+    assert Meeting.objects.filter(body=board, date=date(2024, 1, 9)).count() == 1
+    assert (mine.fixture_key, mine.location) == ("meeting:communities-board/2024-01-09", "Huddersfield Town Hall")
+    assert mine.source == "Kirklees Council web page on the Kirklees Community Safety Partnership"
+
+
+def test_with_its_early_history_pruned_an_officers_change_is_still_kept(fixtures):
+    load(fixtures)
+    measure = Measure.objects.get(code="KPM-1.1")
+    measure.title = "Violence with injury"  # an officer's title
+    measure.record_officer_edit()
+    measure.save()
+    measure.history.order_by("history_date").first().delete()  # as clean_old_history would
+    edit(fixtures, "plan-2022-2027.toml", 'title = "Violent offences resulting in injury"', 'title = "Corrected"')
+
+    load(fixtures)
+
+    measure.refresh_from_db()
+    assert measure.title == "Violence with injury"
+
+
+def test_saving_a_loaded_text_unchanged_in_the_admin_is_no_change(fixtures, officer_client):
+    load(fixtures)
+    priority = Priority.objects.get(edition__slug="2022-2027", number=1)
+    url = admin_url(Priority, "change", priority.pk)
+    page = officer_client.get(url)
+    data = post_back(page)
+    # A browser sends a textarea's line breaks as \r\n.
+    data = {name: value.replace("\n", "\r\n") if isinstance(value, str) else value for name, value in data.items()}
+    assert officer_client.post(url, data).status_code == 302
+
+    priority.refresh_from_db()
+    assert "\r" not in priority.sia_summary
+    assert priority.officer_changed_at is None
+    edit(fixtures, "plan-2022-2027.toml", "The SIA tells us that violence", "The SIA tells us that Violence")
+    load(fixtures)
+    priority.refresh_from_db()
+    assert priority.sia_summary.startswith("The SIA tells us that Violence")
+
+
+def test_a_correction_that_clashes_with_an_officers_record_is_reported_and_the_rest_still_load(fixtures, capsys):
+    load(fixtures)
+    Body.objects.create(name="Officers' group", slug="sdg", kind=Body.Kind.DELIVERY)
+    edit(fixtures, "partnership.toml", 'slug = "strategic-delivery-group"', 'slug = "sdg"')
+    edit(fixtures, "plan-2022-2027.toml", '"Reduce Total Crime below', '"Reduce total crime below')
+
+    out = load(fixtures, capsys)
+
+    assert Body.objects.filter(slug="strategic-delivery-group").exists()
+    assert "Not corrected" in out and "slug" in out.lower()
+    assert Measure.objects.get(code="KPM-2.7").plan_wording.startswith("Reduce total crime below")

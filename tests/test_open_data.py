@@ -74,7 +74,7 @@ ACTION_HEADER = [
     "latest_update_date",
     "latest_update",
     "last_updated",
-    "source",
+    "action_source",
 ]
 
 
@@ -369,7 +369,7 @@ def test_the_plans_actions_come_as_one_file_current_plan_first(client, real_plan
         "latest_update_date": "2024-01-15",
         "latest_update": "Reached every secondary school.",
         "last_updated": rows[2]["last_updated"],
-        "source": "Kirklees Communities Partnership Plan 2022-2027, Strategic Priority 1, "
+        "action_source": "Kirklees Communities Partnership Plan 2022-2027, Strategic Priority 1, "
         "The Kirklees Communities Board will.",
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[2]["last_updated"])

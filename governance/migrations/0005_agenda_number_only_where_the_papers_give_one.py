@@ -3,6 +3,17 @@
 from django.db import migrations, models
 
 
+def numbers_were_agenda_numbers(apps, schema_editor):
+    """Until now an item's order was shown as its agenda number: keep showing it on officers' items.
+
+    (loadplan clears it on the items it loaded, whose papers give no number.)
+    """
+    AgendaItem = apps.get_model("governance", "AgendaItem")
+    for item in AgendaItem.objects.all():
+        item.agenda_number = str(item.number)
+        item.save(update_fields=["agenda_number"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("governance", "0004_sources_and_records"),
@@ -45,4 +56,5 @@ class Migration(migrations.Migration):
                 verbose_name="order",
             ),
         ),
+        migrations.RunPython(numbers_were_agenda_numbers, migrations.RunPython.noop),
     ]

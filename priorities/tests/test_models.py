@@ -48,7 +48,7 @@ def test_a_plan_cannot_be_published_without_its_approval():
             "Cabinet",
             date(2022, 9, 20),
             None,
-            "Decision due by Cabinet on 20 September 2022; the decision itself is not recorded here",
+            "Decision due by Cabinet on 20 September 2022; the date it was made is not recorded",
         ),
         ("due", "", date(2022, 9, 20), "Say who approved it", None),
         ("sought", "Full Council", None, None, "Approval by Full Council sought; no decision is recorded"),

@@ -64,7 +64,7 @@ def test_the_list_shows_the_three_editions_newest_first_with_their_approvals(cli
     ]
     positions = [page.index(title) for title in titles]
     assert positions == sorted(positions)
-    assert "Decision due by Cabinet on 20 September 2022; the decision itself is not recorded here" in page
+    assert "Decision due by Cabinet on 20 September 2022; the date it was made is not recorded" in page
     assert "Approval by Full Council sought; no decision is recorded" in page
     assert "Presented to the Overview and Scrutiny Committee for discussion and comment." in page
     assert page.count("Annual refresh") == 1

@@ -13,6 +13,7 @@ Safe to run again and again, and the way a correction to the fixtures reaches a 
 
 import tomllib
 from collections import Counter
+from contextlib import suppress
 from copy import copy
 from decimal import Decimal
 from itertools import pairwise
@@ -26,6 +27,7 @@ from django.db import models, router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 
+from core.models import Sourced
 from governance.models import (
     AgendaItem,
     Attendance,
@@ -81,29 +83,47 @@ MEASURE_FIELDS = (
 )
 
 
+# Fields only the loader writes: never an officer's, so always kept as the fixtures say.
+LOADER_FIELDS = {"fixture_key", "source"}
+
+
 def officer_changed_fields(instance):
     """The fields someone other than this loader has changed, as the record's history tells.
 
-    A record with no history, or one the loader did not create, counts as wholly an officer's.
+    Only a record whose whole history is there, from the loader creating it, can say: one with no
+    history, one the loader did not create, or one whose early history was pruned, counts as wholly an
+    officer's. So does one the admin says an officer changed when the history shows no such change.
     """
     history = getattr(instance, "history", None)
     if history is None:
         return EVERY_FIELD
     records = list(history.order_by("history_date", "history_id"))
-    if not records or records[0].history_change_reason not in LOADER_REASONS:
+    if not records or (records[0].history_type, records[0].history_change_reason) != ("+", LOADED):
         return EVERY_FIELD
     changed = set()
     for previous, record in pairwise(records):
         if record.history_change_reason not in LOADER_REASONS:
-            changed.update(record.diff_against(previous).changed_fields)
+            delta = record.diff_against(previous)
+            changed.update(change.field for change in delta.changes if plain(change.old) != plain(change.new))
+    if getattr(instance, "officer_changed_at", None) and not changed:
+        return EVERY_FIELD
     return changed
+
+
+def plain(value):
+    """A value to compare: text with its line breaks as \n, however a browser sent them."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def stored(field, value):
     """`value` as the field stores it, to compare with what is in the database."""
     if field.is_relation:
         return value.pk if value is not None else None
-    return field.to_python(value)
+    return plain(field.to_python(value))
+
+
+class Skip(Exception):
+    """A record the loader leaves out this run, and the records that hang on it (it says why)."""
 
 
 class Loader:
@@ -118,6 +138,9 @@ class Loader:
         self.unchanged = 0
         self.officers_changes = []
         self.not_removed = []
+        self.left_out = []
+        self.problems = []
+        self.seen = set()
 
     def read(self, name):
         with open(self.fixtures / name, "rb") as file:
@@ -135,12 +158,17 @@ class Loader:
     def sync(self, model, key, source, fields, legacy=None):
         """The record the fixtures call `key`, created if missing and corrected where still as loaded.
 
-        `legacy` finds a record loaded before records had keys.
+        `legacy` finds a record loaded before records had keys. A record an officer deleted is not
+        brought back: it, and what hangs on it, is left out (`Skip`) and reported.
         """
+        self.seen.add((model, key))
         instance = model.objects.filter(fixture_key=key).first()
         if instance is None and legacy is not None:
             instance = model.objects.filter(fixture_key=None, **legacy).first()
         if instance is None:
+            if model.history.filter(fixture_key=key, history_type="-").exclude(history_change_reason=RETIRED).exists():
+                self.left_out.append(f"{model._meta.verbose_name} {key}: an officer deleted it")
+                raise Skip(key)
             instance = model(fixture_key=key, source=source, **fields)
             self.save(instance, LOADED, key)
             self.created[model._meta.verbose_name_plural] += 1
@@ -149,14 +177,19 @@ class Loader:
         candidate = copy(instance)
         for name, value in {**fields, "source": source, "fixture_key": key}.items():
             field = model._meta.get_field(name)
-            if getattr(instance, field.attname) == stored(field, value):
+            if plain(getattr(instance, field.attname)) == stored(field, value):
                 continue
-            if officers is EVERY_FIELD or name in officers:
+            if name not in LOADER_FIELDS and (officers is EVERY_FIELD or name in officers):
                 self.officers_changes.append(f"{model._meta.verbose_name} “{instance}”: {field.verbose_name}")
                 continue
             setattr(candidate, name, value)
         # Compare once cleaned, so that what the model derives (a period's end from its label) is not a change.
-        self.clean(candidate, key)
+        # A correction that cannot stand (it clashes with an officer's record) is reported, not forced.
+        try:
+            self.clean(candidate, key)
+        except CommandError as error:
+            self.problems.append(str(error))
+            return instance
         if any(getattr(candidate, f.attname) != getattr(instance, f.attname) for f in model._meta.concrete_fields):
             self.save(candidate, CORRECTED, key)
             self.corrected[model._meta.verbose_name_plural] += 1
@@ -177,7 +210,11 @@ class Loader:
 
     def retire(self, entry):
         model = apps.get_model(entry["model"])
-        for instance in model.objects.filter(**entry["lookup"]).exclude(**self.keyed(model)):
+        for instance in model.objects.filter(**entry["lookup"]):
+            key = getattr(instance, "fixture_key", None)
+            if key is not None and (model, key) in self.seen:
+                continue  # the fixtures load it (again): not retired
+            self.seen.add((model, key))  # retired, or left for an officer: not "no longer loaded" as well
             name = f"{model._meta.verbose_name} “{instance}”"
             changed = officer_changed_fields(instance)
             if changed is EVERY_FIELD and self.still_as_loaded(instance, entry.get("as_loaded")):
@@ -213,57 +250,58 @@ class Loader:
             return False
         return all(getattr(instance, field) == value for field, value in as_loaded.items())
 
-    @staticmethod
-    def keyed(model):
-        """A lookup excluding records the fixtures load today: only what earlier versions loaded is retired."""
-        has_key = any(field.name == "fixture_key" for field in model._meta.get_fields())
-        return {"fixture_key__isnull": False} if has_key else {"pk__in": []}
-
     # ---- partnership --------------------------------------------------------------------------
+    # Every entry in the fixtures has a `key` that never changes, whatever else is corrected; a
+    # record's fixture_key is its parent's and its own (edition:2022-2027/priority:1/action:3).
+    # References between entries (a body's parent, a meeting's body) are by key.
 
     def load_partnership(self, data):
         for order, locality in enumerate(data.get("localities", []), start=1):
-            self.sync(
-                Locality,
-                f"locality:{locality['key']}",
-                self.source(locality["source"]),
-                {"name": locality["name"], "slug": locality["key"], "order": order},
-                legacy={"name": locality["name"]},
-            )
+            with suppress(Skip):
+                self.sync(
+                    Locality,
+                    f"locality:{locality['key']}",
+                    self.source(locality["source"]),
+                    {"name": locality["name"], "slug": locality["slug"], "order": order},
+                    legacy={"name": locality.get("was", locality["name"])},
+                )
         for partner in data["partners"]:
-            self.sync(
-                PartnerOrganisation,
-                f"partner:{partner['key']}",
-                self.source(partner["source"]),
-                {
-                    "name": partner["name"],
-                    "short_name": partner.get("short_name", ""),
-                    "sector": partner.get("sector", ""),
-                },
-                legacy={"name": partner.get("was", partner["name"])},
-            )
+            with suppress(Skip):
+                self.sync(
+                    PartnerOrganisation,
+                    f"partner:{partner['key']}",
+                    self.source(partner["source"]),
+                    {
+                        "name": partner["name"],
+                        "short_name": partner.get("short_name", ""),
+                        "sector": partner.get("sector", ""),
+                    },
+                    legacy={"name": partner.get("was", partner["name"])},
+                )
         for order, body in enumerate(data["bodies"], start=1):
-            instance = self.sync(
-                Body,
-                f"body:{body['slug']}",
-                self.source(body["source"]),
-                {
-                    "name": body["name"],
-                    "slug": body["slug"],
-                    "short_name": body.get("short_name", ""),
-                    "kind": body["kind"],
-                    "parent": self.find(Body, f"body:{body['parent']}") if "parent" in body else None,
-                    "locality": self.find(Locality, f"locality:{body['locality']}") if "locality" in body else None,
-                    "description": body["description"],
-                    "order": order,
-                },
-                legacy={"slug": body["slug"]},
-            )
-            for member in body.get("members", []):
-                self.load_membership(instance, member)
+            with suppress(Skip):
+                instance = self.sync(
+                    Body,
+                    f"body:{body['key']}",
+                    self.source(body["source"]),
+                    {
+                        "name": body["name"],
+                        "slug": body["slug"],
+                        "short_name": body.get("short_name", ""),
+                        "kind": body["kind"],
+                        "parent": self.find(Body, f"body:{body['parent']}") if "parent" in body else None,
+                        "locality": self.find(Locality, f"locality:{body['locality']}") if "locality" in body else None,
+                        "description": body["description"],
+                        "order": order,
+                    },
+                    legacy={"slug": body["slug"]},
+                )
+                for member in body.get("members", []):
+                    with suppress(Skip):
+                        self.load_membership(instance, member)
 
     def load_membership(self, body, member):
-        recorded = member.get("recorded_on")
+        organisation = member.get("organisation")
         self.sync(
             Membership,
             f"membership:{member['key']}",
@@ -273,36 +311,39 @@ class Loader:
                 "name": member["name"],
                 "role": member["role"],
                 "title": member.get("title", ""),
-                "organisation": self.find(PartnerOrganisation, f"partner:{member['organisation']}")
-                if "organisation" in member
-                else None,
-                "recorded_on": recorded,
+                "organisation": self.find(PartnerOrganisation, f"partner:{organisation}") if organisation else None,
+                "recorded_on": member.get("recorded_on"),
                 "recorded_on_precision": member.get("recorded_on_precision", "day"),
             },
             legacy={"body": body, "name": member.get("was", member["name"])},
         )
 
     def load_duties(self, data, edition):
-        board = self.find(Body, "body:communities-board")
-        for number, text in enumerate(data["duties"]["texts"], start=1):
-            self.sync(
-                StatutoryDuty,
-                f"body:communities-board/duty:{number}",
-                self.source(data["duties"]["source"]),
-                {"body": board, "number": number, "text": text, "edition": edition},
-                legacy={"body": board, "number": number},
-            )
+        duties = data["duties"]
+        with suppress(Skip):
+            board = self.find(Body, f"body:{duties['body']}")
+            for number, duty in enumerate(duties["items"], start=1):
+                with suppress(Skip):
+                    self.sync(
+                        StatutoryDuty,
+                        f"{board.fixture_key}/{duty['key']}",
+                        self.source(duties["source"]),
+                        {"body": board, "number": number, "text": duty["text"], "edition": edition},
+                        legacy={"body": board, "number": number},
+                    )
 
     def find(self, model, key):
         try:
             return model.objects.get(fixture_key=key)
         except model.DoesNotExist as error:
+            if (model, key) in self.seen:
+                raise Skip(key) from error  # left out: an officer deleted it
             raise CommandError(f"The fixtures refer to {key}, which they do not load.") from error
 
     # ---- the plan -----------------------------------------------------------------------------
 
     def load_edition(self, data):
-        key = f"edition:{data['slug']}"
+        key = f"edition:{data['key']}"
         sources = data["sources"]
         fields = {
             "title": data["title"],
@@ -321,22 +362,23 @@ class Loader:
             "follows": self.find(PlanEdition, f"edition:{data['follows']}") if "follows" in data else None,
         }
         edition = self.sync(PlanEdition, key, self.source(sources["edition"]), fields, legacy={"slug": data["slug"]})
-        for number, text in enumerate(data.get("commitments", []), start=1):
-            self.sync(
-                Commitment,
-                f"{key}/commitment:{number}",
-                self.source(sources["commitments"]),
-                {"edition": edition, "number": number, "text": text},
-                legacy={"edition": edition, "number": number},
-            )
-        board = self.find(Body, "body:communities-board")
+        for number, commitment in enumerate(data.get("commitments", []), start=1):
+            with suppress(Skip):
+                self.sync(
+                    Commitment,
+                    f"{key}/{commitment['key']}",
+                    self.source(sources["commitments"]),
+                    {"edition": edition, "number": number, "text": commitment["text"]},
+                    legacy={"edition": edition, "number": number},
+                )
         for priority_data in data.get("priorities", []):
-            self.load_priority(edition, key, sources, priority_data, board)
+            with suppress(Skip):
+                self.load_priority(edition, key, sources, priority_data)
         return edition
 
-    def load_priority(self, edition, edition_key, sources, data, board):
+    def load_priority(self, edition, edition_key, sources, data):
         number = data["number"]
-        key = f"{edition_key}/priority:{number}"
+        key = f"{edition_key}/{data['key']}"
 
         def source(part):
             return self.source(sources[part], number=number, title=data["title"])
@@ -358,48 +400,52 @@ class Loader:
             legacy={"edition": edition, "number": number},
         )
         order = 0
-        for theme_number, theme in enumerate(data.get("themes", []), start=1):
+        for theme in data.get("themes", []):
             order += 1
-            parent = self.sync(
-                Theme,
-                f"{key}/theme:{theme_number}",
-                source("themes"),
-                {"priority": priority, "parent": None, "title": theme["title"], "order": order},
-                legacy={"priority": priority, "parent": None, "title": theme["title"]},
-            )
-            for sub_number, sub_theme in enumerate(theme.get("sub_themes", []), start=1):
-                order += 1
-                self.sync(
+            with suppress(Skip):
+                parent = self.sync(
                     Theme,
-                    f"{key}/theme:{theme_number}.{sub_number}",
+                    f"{key}/{theme['key']}",
                     source("themes"),
-                    {"priority": priority, "parent": parent, "title": sub_theme, "order": order},
-                    legacy={"priority": priority, "parent": parent, "title": sub_theme},
+                    {"priority": priority, "parent": None, "title": theme["title"], "order": order},
+                    legacy={"priority": priority, "parent": None, "title": theme["title"]},
                 )
+                for sub_theme in theme.get("sub_themes", []):
+                    order += 1
+                    with suppress(Skip):
+                        self.sync(
+                            Theme,
+                            f"{key}/{sub_theme['key']}",
+                            source("themes"),
+                            {"priority": priority, "parent": parent, "title": sub_theme["title"], "order": order},
+                            legacy={"priority": priority, "parent": parent, "title": sub_theme["title"]},
+                        )
+        # The actions' lead: "The Kirklees Communities Board will:" heads each priority's actions.
+        board = self.find(Body, "body:communities-board")
         for action_number, action in enumerate(data.get("actions", []), start=1):
-            # An action is its text, or a table with its text and an editors' note about that text.
-            action = {"text": action} if isinstance(action, str) else action
-            self.sync(
-                Action,
-                f"{key}/action:{action_number}",
-                source("actions"),
-                {
-                    "priority": priority,
-                    "number": action_number,
-                    "text": action["text"],
-                    "editors_note": action.get("editors_note", ""),
-                    "lead_body": board,
-                },
-                legacy={"priority": priority, "number": action_number},
-            )
+            with suppress(Skip):
+                self.sync(
+                    Action,
+                    f"{key}/{action['key']}",
+                    source("actions"),
+                    {
+                        "priority": priority,
+                        "number": action_number,
+                        "text": action["text"],
+                        "editors_note": action.get("editors_note", ""),
+                        "lead_body": board,
+                    },
+                    legacy={"priority": priority, "number": action_number},
+                )
         for measure_number, measure in enumerate(data.get("measures", []), start=1):
-            self.load_measure(priority, measure_number, source("measures"), measure)
+            with suppress(Skip):
+                self.load_measure(priority, measure_number, source("measures"), measure)
 
     def load_measure(self, priority, number, source, data):
-        unknown = set(data) - {"code", "lead_partner", "baseline_period_end", *MEASURE_FIELDS}
-        if unknown:
+        known = {"key", "code", "lead_partner", "baseline_period_end", *MEASURE_FIELDS}
+        if unknown := set(data) - known:
             raise CommandError(
-                f"Measure {data['code']} has fields the loader does not know: {', '.join(sorted(unknown))}"
+                f"Measure {data['key']} has fields the loader does not know: {', '.join(sorted(unknown))}"
             )
         fields = {"priority": priority, "number": number, "code": data["code"]}
         for name in MEASURE_FIELDS:
@@ -410,29 +456,33 @@ class Loader:
             fields["baseline_period_end"] = data["baseline_period_end"]
         lead = data.get("lead_partner")
         fields["lead_partner"] = self.find(PartnerOrganisation, f"partner:{lead}") if lead else None
-        self.sync(Measure, f"measure:{data['code']}", source, fields, legacy={"code": data["code"]})
+        self.sync(Measure, f"measure:{data['key']}", source, fields, legacy={"code": data["code"]})
 
     # ---- meetings -----------------------------------------------------------------------------
 
     def load_meetings(self, data):
-        council_page = data["council_page"]
         for meeting_data in data["meetings"]:
-            key = f"meeting:{meeting_data['key']}"
-            source = self.source(meeting_data["source"])
-            body = self.find(Body, f"body:{meeting_data['body']}")
-            meeting = self.sync(
-                Meeting,
-                key,
-                source,
-                {
-                    "body": body,
-                    "date": meeting_data.get("date"),
-                    "date_precision": meeting_data.get("precision", Meeting.DatePrecision.DAY),
-                    "status": meeting_data.get("status", ""),
-                },
-                legacy={"body": body, "date": meeting_data.get("date", meeting_data.get("was_dated"))},
-            )
-            if "minutes_title" in meeting_data or meeting_data.get("minutes_published"):
+            with suppress(Skip):
+                self.load_meeting(meeting_data, data["council_page"])
+
+    def load_meeting(self, meeting_data, council_page):
+        key = f"meeting:{meeting_data['key']}"
+        source = self.source(meeting_data["source"])
+        body = self.find(Body, f"body:{meeting_data['body']}")
+        meeting = self.sync(
+            Meeting,
+            key,
+            source,
+            {
+                "body": body,
+                "date": meeting_data.get("date"),
+                "date_precision": meeting_data.get("precision", Meeting.DatePrecision.DAY),
+                "status": meeting_data.get("status", ""),
+            },
+            legacy={"body": body, "date": meeting_data.get("date", meeting_data.get("was_dated"))},
+        )
+        if "minutes_title" in meeting_data or meeting_data.get("minutes_published"):
+            with suppress(Skip):
                 self.sync(
                     Minutes,
                     f"{key}/minutes",
@@ -440,7 +490,8 @@ class Loader:
                     {"meeting": meeting, "status": Minutes.Status.PUBLISHED},
                     legacy={"meeting": meeting},
                 )
-            if "minutes_title" in meeting_data:
+        if "minutes_title" in meeting_data:
+            with suppress(Skip):
                 self.sync(
                     Document,
                     f"{key}/minutes-document",
@@ -448,11 +499,12 @@ class Loader:
                     {"meeting": meeting, "title": meeting_data["minutes_title"], "url": council_page},
                     legacy={"meeting": meeting, "title": meeting_data["minutes_title"]},
                 )
-            for number, person in enumerate(meeting_data.get("attendance", []), start=1):
-                organisation = person.get("organisation")
+        for person in meeting_data.get("attendance", []):
+            organisation = person.get("organisation")
+            with suppress(Skip):
                 self.sync(
                     Attendance,
-                    f"{key}/attendance:{number}",
+                    f"{key}/{person['key']}",
                     source,
                     {
                         "meeting": meeting,
@@ -465,8 +517,9 @@ class Loader:
                     },
                     legacy={"meeting": meeting, "name": person["name"]},
                 )
-            for item_data in meeting_data.get("agenda", []):
-                item_key = f"{key}/item:{item_data['number']}"
+        for item_data in meeting_data.get("agenda", []):
+            with suppress(Skip):
+                item_key = f"{key}/{item_data['key']}"
                 item = self.sync(
                     AgendaItem,
                     item_key,
@@ -484,23 +537,25 @@ class Loader:
                     legacy={"meeting": meeting, "number": item_data["number"]},
                 )
                 for number, decision in enumerate(item_data.get("decisions", []), start=1):
-                    self.sync(
-                        Decision,
-                        f"{item_key}/decision:{number}",
-                        source,
-                        {"agenda_item": item, "number": number, "kind": decision["kind"], "text": decision["text"]},
-                        legacy={"agenda_item": item, "number": number},
-                    )
+                    with suppress(Skip):
+                        self.sync(
+                            Decision,
+                            f"{item_key}/{decision['key']}",
+                            source,
+                            {"agenda_item": item, "number": number, "kind": decision["kind"], "text": decision["text"]},
+                            legacy={"agenda_item": item, "number": number},
+                        )
 
     def load_key_decisions(self, data):
         for decision in data["key_decisions"]:
             decision = dict(decision)
             key = f"key-decision:{decision.pop('key')}"
             source = self.source(decision.pop("source"))
-            decision["decision_maker"] = self.find(Body, f"body:{decision['decision_maker']}")
-            decision["plan_edition"] = self.find(PlanEdition, f"edition:{decision['plan_edition']}")
-            legacy = {"title": decision["title"], "due_date": decision["due_date"]}
-            self.sync(KeyDecision, key, source, decision, legacy=legacy)
+            with suppress(Skip):
+                decision["decision_maker"] = self.find(Body, f"body:{decision['decision_maker']}")
+                decision["plan_edition"] = self.find(PlanEdition, f"edition:{decision['plan_edition']}")
+                legacy = {"title": decision["title"], "due_date": decision["due_date"]}
+                self.sync(KeyDecision, key, source, decision, legacy=legacy)
 
     # ---- illustrative values ------------------------------------------------------------------
 
@@ -526,19 +581,36 @@ class Loader:
     # ---- everything ---------------------------------------------------------------------------
 
     def load(self, *, illustrative=False):
-        for entry in self.read("sources.toml").get("retired", []):
-            self.retire(entry)
         partnership = self.read("partnership.toml")
         self.load_partnership(partnership)
         for edition in self.read("plan-2018-2021.toml")["editions"]:
-            self.load_edition(edition)
+            with suppress(Skip):
+                self.load_edition(edition)
         plan = self.read("plan-2022-2027.toml")
-        current = self.load_edition({**plan["edition"], "priorities": plan["priorities"]})
+        current = None
+        with suppress(Skip):
+            current = self.load_edition({**plan["edition"], "priorities": plan["priorities"]})
         self.load_duties(partnership, current)
         self.load_meetings(partnership)
         self.load_key_decisions(partnership)
         if illustrative:
             self.load_illustrative(self.read("illustrative-values.toml"))
+        # Retired last, so that what the fixtures still load is never retired, and so that records the
+        # fixtures no longer load, and do not retire, are reported.
+        for entry in self.read("sources.toml").get("retired", []):
+            self.retire(entry)
+        self.report_no_longer_loaded()
+
+    def report_no_longer_loaded(self):
+        for model in apps.get_models():
+            if not issubclass(model, Sourced):
+                continue
+            for instance in model.objects.exclude(fixture_key=None):
+                if (model, instance.fixture_key) not in self.seen:
+                    self.not_removed.append(
+                        f"{model._meta.verbose_name} “{instance}” ({instance.fixture_key}): the fixtures no longer "
+                        "load it; list it under [[retired]] in fixtures/sources.toml to remove it"
+                    )
 
 
 def counted(counter):
@@ -583,10 +655,18 @@ class Command(BaseCommand):
         if loader.unchanged:
             self.stdout.write(f"{loader.unchanged} records were already as the fixtures have them.")
         if loader.officers_changes:
-            self.stdout.write(
-                f"Kept {len(loader.officers_changes)} officers' changes that differ from the fixtures:\n  "
-                + "\n  ".join(loader.officers_changes)
-            )
+            kept = len(loader.officers_changes)
+            if options["verbosity"] > 1:
+                self.stdout.write(f"Kept {kept} officers' changes that differ from the fixtures:")
+                self.stdout.write("  " + "\n  ".join(loader.officers_changes))
+            else:
+                self.stdout.write(f"Kept {kept} officers' changes that differ from the fixtures (-v 2 lists them).")
+        for heading, lines in [
+            ("Left out, as an officer deleted them", loader.left_out),
+            ("Not corrected, because the correction cannot stand with an officer's records", loader.problems),
+        ]:
+            if lines:
+                self.stdout.write(self.style.WARNING(f"{heading}:") + "\n  " + "\n  ".join(lines))
         if loader.not_removed:
             self.stdout.write(
                 self.style.WARNING("Left these, which the fixtures retire, for an officer to decide:\n  ")
