@@ -460,3 +460,11 @@ def test_a_body_whose_reporting_line_no_source_states_says_so(client, real_plan)
     overview = text(client.get("/governance/"))
     assert "for approval by Full Council as a key policy (as the 2019 report to Cabinet says)" in overview
     assert "Cabinet and Full Council approve the plan" not in overview
+
+
+def test_an_item_an_officer_added_to_a_loaded_meeting_says_so_apart_from_the_meetings_source(client, real_plan):
+    meeting = meeting_of("cabinet")
+    AgendaItemFactory(meeting=meeting, number=2, title="Any other business")
+    page = text(client.get(f"/meetings/{meeting.pk}/"))
+    assert "Any other business Source: Entered by an officer." in page
+    assert page.count("Source: Report to Cabinet: Kirklees Communities Partnership Plan.") == 1
