@@ -359,3 +359,14 @@ def test_every_entry_has_a_key_of_its_own(partnership, plan, previous):
             keys(
                 [*priority.get("themes", []), *[s for t in priority.get("themes", []) for s in t.get("sub_themes", [])]]
             )
+
+
+def test_every_bodys_description_is_a_sources_words(partnership, seeds):
+    everything = " ".join(normalise(text) for text in seeds.values())
+    texts = [
+        (f"partnership.toml, body {body['key']}", piece)
+        for body in partnership["bodies"]
+        for piece in pieces(body["description"])
+    ]
+    missing = [(where, text) for where, text in texts if normalise(text) not in everything]
+    assert missing == []

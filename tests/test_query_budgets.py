@@ -252,7 +252,7 @@ def more_of_the_plan(partners, bodies, localities):
                 priority=priority,
                 number=next(numbers),
                 text="Tackle crime together",
-                lead_body=board if n % 2 else bodies[n],
+                lead_body=board if n % 2 else bodies[n % len(bodies)],
                 lead_partners=partners[n % 5 : n % 5 + 2],
             )
         for measure in like["measures"] * times:
