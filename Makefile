@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # `make run` is a developer's local copy: debug on, SQLite unless DATABASE_URL says otherwise.
-LOCAL := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+LOCAL := DJANGO_ENV_FILE=.env DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test install install-dev lock assets migrate loadplan loadplan-illustrative officer lint format check clean
+.PHONY: run serve test install install-dev lock assets migrate loadplan loadplan-illustrative officer lint format check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,17 @@ loadplan-illustrative: migrate
 ## Serve the portal on http://127.0.0.1:$(PORT) with the real plan loaded.
 run: loadplan
 	$(LOCAL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Production mode on this machine: debug off, gunicorn on $(BIND):$(PORT), the database at
+## DATABASE_URL and the cache at CACHE_URL. Migrates, collects static files and loads the plan first.
+## Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README, "Deploy"); never reads .env.
+BIND ?= 127.0.0.1
+serve: install
+	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
+	DJANGO_DEBUG=false $(BIN)/python manage.py loadplan
+	DJANGO_DEBUG=false exec $(BIN)/gunicorn kcpp.wsgi:application --bind $(BIND):$(PORT) \
+		--workers $${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## Create an officer account for this local copy and print its password once.
 officer: migrate

@@ -4,10 +4,12 @@ Everything that differs between a laptop, CI and production is read from the env
 (see `.env.example`). One naming rule: a variable that sets one of these settings is called
 `DJANGO_` and the setting's name (`DJANGO_API_ANON_RATE` sets `API_ANON_RATE`); the addresses of
 the services the portal uses are `DATABASE_URL` and `CACHE_URL`, as twelve-factor tools name them.
-Defaults are safe: debug is off unless asked for, and without debug
-the portal refuses to start with no secret key.
+Defaults are safe: debug is off unless asked for, and without debug the portal refuses to start
+with no secret key or no allowed hosts. A checkout's `.env` is read only when asked for
+(`DJANGO_ENV_FILE=.env`, which the Makefile's development targets set), never in production.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -17,8 +19,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A developer's own overrides; never committed (see .gitignore).
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A developer's own overrides (never committed, see .gitignore), read only when asked for.
+if os.environ.get("DJANGO_ENV_FILE"):
+    environ.Env.read_env(BASE_DIR / os.environ["DJANGO_ENV_FILE"], overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -32,6 +35,11 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - debug only
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS is not set. Set it to the host names the portal answers to, comma-separated "
+        "(see the README's Deploy section)."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -47,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "csp",
     "corsheaders",
+    "django_permissions_policy",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -62,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before anything that may answer early, so the open data's answers all carry the CORS header.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -118,7 +128,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Our own static files, and what the front-end build makes from npm packages (never committed).
 STATICFILES_DIRS = [BASE_DIR / "static_build"]
 # In development, serve static files straight from the apps, without collectstatic.
@@ -150,9 +160,38 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=3600)
+    # A year, for this host and its subdomains, and eligible for browsers' preload lists: the portal
+    # is only ever served over HTTPS. A deployment that cannot promise that for its subdomains turns
+    # the last two off (check --deploy will then warn).
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Powerful browser features the portal never uses are switched off for it and anything it frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # A strict Content-Security-Policy: nothing inline except the one module script that carries a nonce.
 CONTENT_SECURITY_POLICY = {
