@@ -4,6 +4,8 @@ Kept apart from `core.api` because DRF imports these while `rest_framework.views
 this module must not import that (the exception handler imports it when first called).
 """
 
+import logging
+
 from django.conf import settings
 from django.http import Http404
 from rest_framework.exceptions import ValidationError
@@ -41,11 +43,25 @@ class Pagination(PageNumberPagination):
         return response
 
 
+logger = logging.getLogger(__name__)
+
+
 class AnonymousThrottle(AnonRateThrottle):
-    """Limits anonymous clients to `API_ANON_RATE` (settings), read on each request so tests can change it."""
+    """Limits anonymous clients to `API_ANON_RATE` (settings), read on each request so tests can change it.
+
+    The counts are kept in the cache (Redis in production). If the cache is down, the API stays open:
+    requests are let through, unthrottled, rather than answered 500, and the failure is logged.
+    """
 
     def get_rate(self):
         return settings.API_ANON_RATE
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:  # the cache client's own errors (redis.ConnectionError, timeouts)
+            logger.warning("API throttling is off while the cache is unavailable: %s", error)
+            return True
 
 
 def handle_exception(exc, context):

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Before anything that may answer early, so the open data's answers all carry the CORS header.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Null bytes and other control characters in an address: 400 before any view sees them.
+    "core.errors.RejectMalformedRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

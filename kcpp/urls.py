@@ -29,6 +29,9 @@ router.register("meetings", governance_api.MeetingViewSet, basename="meeting")
 router.register("key-decisions", governance_api.KeyDecisionViewSet, basename="key-decision")
 router.register("duties", governance_api.StatutoryDutyViewSet, basename="duty")
 
+# A database that is away for a moment answers 503 (JSON from the API), anything else the 500 page.
+handler500 = "core.errors.server_error"
+
 urlpatterns = [
     path("api/v1/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.errors import CONTROL
 from governance.models import AgendaItem, Meeting
 from measures.csv_export import VALUE_COLUMNS
 from measures.filters import ReportedValueFilter
@@ -148,6 +149,9 @@ class SearchView(TemplateView):
             return context
         if len(query) > 100:
             context["error"] = "Search for 100 characters or fewer"
+            return context
+        if CONTROL.search(query):
+            context["error"] = "Search for words and numbers only: remove the characters that cannot be typed"
             return context
         priorities = Priority.objects.public().select_related("edition")
         actions = Action.objects.public().select_related("priority__edition")

@@ -1,0 +1,117 @@
+"""Faults and bad input: never a 500. A database away gives a clean 503, a cache away changes nothing a
+reader sees, and malformed addresses get a 400 or a 404."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kcpp.sitemaps import SITEMAPS
+
+ROOT = Path(__file__).resolve().parents[1]
+UNREACHABLE_DATABASE = "postgres://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
+UNREACHABLE_REDIS = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+}
+
+
+def with_the_database_away(code):
+    """Run `code` in a process of its own whose database is a real PostgreSQL address nobody answers."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment |= {"DJANGO_SETTINGS_MODULE": "kcpp.settings_test", "DATABASE_URL": UNREACHABLE_DATABASE}
+    setup = (
+        "import django; django.setup(); from django.test import Client; client = Client(raise_request_exception=False);"
+    )
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", setup + code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_while_the_database_is_away_pages_say_sorry_and_the_api_answers_json_both_503():
+    result = with_the_database_away(
+        "page = client.get('/plans/');"
+        "api = client.get('/api/v1/measures/');"
+        "print(page.status_code, page['Retry-After'], 'Sorry, there is a problem with the service' in page.text);"
+        "print(api.status_code, api['Retry-After'], api.json()['detail'])"
+    )
+    page, api = result.stdout.splitlines()[:2]
+    assert page == "503 10 True", result.stderr
+    assert api == "503 10 The service is unavailable for a moment. Try again in a few seconds.", result.stderr
+
+
+@pytest.mark.django_db
+def test_with_the_cache_away_the_api_still_answers_and_readiness_says_degraded(client, settings):
+    settings.CACHES = UNREACHABLE_REDIS
+    response = client.get("/api/v1/measures/")
+    assert response.status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "degraded"
+    assert ready.json()["checks"]["cache"].startswith("degraded: ")
+    assert client.get("/").status_code == 200
+
+
+def one_address_of_each_kind():
+    """An address of every kind the sitemap lists (the real plan's), and the API's and downloads'."""
+    addresses = {}
+    for sitemap in SITEMAPS.values():
+        sitemap = sitemap() if isinstance(sitemap, type) else sitemap
+        for item in sitemap.items():
+            path = sitemap.location(item)
+            kind = path.rstrip("/").rsplit("/", 1)[0] if path.count("/") > 2 else path
+            addresses.setdefault(kind, path)
+    return [
+        *sorted(addresses.values()),
+        "/api/v1/",
+        "/api/v1/measures/",
+        "/api/v1/meetings/",
+        "/api/v1/values/",
+        "/measures/status.csv",
+        "/measures/values.csv",
+        "/plans/actions.csv",
+        "/search/",
+        "/meetings/feed/",
+    ]
+
+
+@pytest.mark.django_db
+def test_no_malformed_address_or_query_is_ever_a_500(client, real_plan):
+    addresses = one_address_of_each_kind()
+    assert len(addresses) > 15
+    bad = []
+    for address in addresses:
+        for variant in [
+            f"{address}?q=a%00b",
+            f"{address}?page=%00",
+            f"{address}?%00=1",
+            f"{address}?q=%ff%fe",
+            f"{address}?q={'crime' * 20000}",
+            f"{address}%00/",
+            f"{address}%ff%fe/",
+            f"{address}\x01/",
+        ]:
+            response = client.get(variant)
+            if response.status_code >= 500:
+                bad.append(f"{variant[:80]}: {response.status_code}")
+            if "%00/" in variant or "\x01" in variant:
+                assert response.status_code == 400, variant[:80]  # a control character in the path
+    assert bad == []
+
+
+@pytest.mark.django_db
+def test_a_null_byte_gets_a_clear_message_on_a_page_and_in_the_api(client):
+    page = client.get("/measures/%00/")
+    assert page.status_code == 400
+    assert "The web address is not valid" in page.content.decode()
+    api = client.get("/api/v1/measures/%00/")
+    assert api.status_code == 400
+    assert "null byte" in api.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_search_for_a_null_byte_says_what_to_change(client):
+    response = client.get("/search/?q=a%00b")
+    assert response.status_code == 200
+    assert "remove the characters that cannot be typed" in response.content.decode()
