@@ -46,6 +46,13 @@ class Pagination(PageNumberPagination):
 logger = logging.getLogger(__name__)
 
 
+def client_address(request):
+    """The client's own address, behind as many proxies as DJANGO_NUM_PROXIES says: DRF's reading of it."""
+    from rest_framework.throttling import BaseThrottle
+
+    return BaseThrottle().get_ident(request)
+
+
 class AnonymousThrottle(AnonRateThrottle):
     """Limits anonymous clients to `API_ANON_RATE` (settings), read on each request so tests can change it.
 

@@ -10,6 +10,7 @@ with no secret key or no allowed hosts. A checkout's `.env` is read only when as
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "core",
     "priorities",
     "measures",
@@ -86,7 +88,22 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records which officer made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Officers' sign-in: locked after repeated failures (last, as django-axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Password guessing: after AXES_FAILURE_LIMIT failed sign-ins for one account, or from one address,
+# that account or address is locked for the cool-off time. The attempts are kept in the database, so
+# every instance sees them; an administrator unlocks early in the admin (Access attempts) or with
+# `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client's own address behind the proxies (DJANGO_NUM_PROXIES), as the API's throttling sees it.
+AXES_CLIENT_IP_CALLABLE = "core.api_defaults.client_address"
 
 ROOT_URLCONF = "kcpp.urls"
 

@@ -115,3 +115,30 @@ def test_a_search_for_a_null_byte_says_what_to_change(client):
     response = client.get("/search/?q=a%00b")
     assert response.status_code == 200
     assert "remove the characters that cannot be typed" in response.content.decode()
+
+
+# ---- officers' accounts -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_the_account_until_an_administrator_unlocks_it(client):
+    from axes.utils import reset
+
+    from core.tests.factories import OfficerFactory
+
+    officer = OfficerFactory(username="amira", password="the-right-password-1")  # noqa: S106 - a test account
+    for _ in range(4):
+        response = client.post("/admin/login/", {"username": "amira", "password": "a-wrong-guess"})
+        assert response.status_code == 200  # the form again, saying the password is wrong
+    fifth = client.post("/admin/login/", {"username": "amira", "password": "a-wrong-guess"})
+    assert fifth.status_code == 429
+    locked = client.post("/admin/login/", {"username": "amira", "password": "the-right-password-1"})
+    assert locked.status_code == 429
+    assert "too many failed attempts to sign in as amira" in locked.content.decode()
+    assert "locked for 30 minutes" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    reset(username="amira")  # what an administrator's unlock does
+    response = client.post("/admin/login/", {"username": "amira", "password": "the-right-password-1"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(officer.pk)
