@@ -8,12 +8,15 @@ both the delete page and the "delete selected" action, and the inline formsets c
 so there is one rule per model and no way round it in the admin.
 """
 
+from itertools import pairwise
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -56,6 +59,53 @@ FORMFIELD_OVERRIDES = {
 }
 
 
+def changes_since(obj, version):
+    """What others changed in `obj` after its history record `version`, a line per change, oldest first."""
+    records = list(obj.history.filter(history_id__gte=version).order_by("history_id"))
+    lines = []
+    for previous, record in pairwise(records):
+        who = record.history_user or "A script (such as the plan loader)"
+        when = f"{timezone.localtime(record.history_date):%-d %B %Y at %H:%M}"
+        changed = [
+            f"{obj._meta.get_field(change.field).verbose_name}: “{str(change.new)[:80]}”"
+            for change in record.diff_against(previous).changes
+            if change.field not in ("officer_added_at", "officer_changed_at", "updated_at")
+        ]
+        lines.append(f"{who} on {when}: {'; '.join(changed) or 'saved it unchanged'}")
+    return lines
+
+
+class SeenVersionForm(forms.ModelForm):
+    """Refuses to save over a change someone else made after this officer opened the record.
+
+    The page carries the record's latest history record when it was opened (`seen_version`). If the
+    record has changed since, the save is refused, nothing is lost from the form, and the message says
+    what changed; saving again then keeps this officer's version, knowingly.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    current_object = None
+    current_version = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.current_version
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if seen is not None and seen < self.current_version:
+            changes = changes_since(self.current_object, seen)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = self.current_version
+            raise ValidationError(
+                "Someone else changed this record after you opened it, so your changes have not been saved yet. "
+                f"What changed: {' · '.join(changes)}. Check the form below (it still holds your changes) "
+                "and save again to keep your version."
+            )
+        return cleaned
+
+
 class OfficerAdminMixin:
     """Shared behaviour for every model admin. Subclasses say why an object may not be deleted."""
 
@@ -94,11 +144,26 @@ class OfficerAdminMixin:
         return [*fields, "provenance"] if isinstance(obj, Sourced) else fields
 
     def get_fieldsets(self, request, obj=None):
-        """Every loaded record's page says which document and section it comes from, or who entered it."""
+        """Every loaded record's page says which document and section it comes from, or who entered it.
+
+        A record with a history also carries, hidden, the version the officer opened (`SeenVersionForm`).
+        """
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and hasattr(obj, "history") and "seen_version" not in flatten_fieldsets(fieldsets):
+            (name, options), *rest = fieldsets
+            fieldsets = [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
         if not isinstance(obj, Sourced) or "provenance" in flatten_fieldsets(fieldsets):
             return fieldsets
         return [*fieldsets, ("Source", {"fields": ["provenance"]})]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None or not hasattr(obj, "history"):
+            return super().get_form(request, obj, change=change, **kwargs)
+        latest = obj.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+        base = kwargs.pop("form", self.form)
+        attrs = {"current_object": obj, "current_version": latest}
+        form = type(base.__name__, (SeenVersionForm, base), attrs)
+        return super().get_form(request, obj, change=change, form=form, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if isinstance(obj, Sourced) and (form.has_changed() or not change):

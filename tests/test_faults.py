@@ -142,3 +142,35 @@ def test_repeated_wrong_passwords_lock_the_account_until_an_administrator_unlock
     response = client.post("/admin/login/", {"username": "amira", "password": "the-right-password-1"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(officer.pk)
+
+
+@pytest.mark.django_db
+def test_a_second_officers_save_over_a_change_made_meanwhile_is_refused_saying_what_changed(client, django_user_model):
+    from core.admin_testing import admin_url, post_back
+    from core.tests.factories import OfficerFactory
+    from measures.models import Measure
+    from measures.tests.factories import MeasureFactory
+
+    measure = MeasureFactory(title="Violent offences")
+    first, second = OfficerFactory(username="amira"), OfficerFactory(username="sam")
+    url = admin_url(Measure, "change", measure.pk)
+    client.force_login(second)
+    seconds_page = client.get(url)  # Sam opens the measure ...
+    client.force_login(first)
+    firsts_page = client.get(url)  # ... and so does Amira, who saves first
+    assert client.post(url, post_back(firsts_page, title="Violent offences with injury")).status_code == 302
+
+    client.force_login(second)
+    refused = client.post(url, post_back(seconds_page, unit_label="crimes"))
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Someone else changed this record after you opened it" in page
+    assert "amira on " in page and "title: “Violent offences with injury”" in page
+    measure.refresh_from_db()
+    assert (measure.title, measure.unit_label) == ("Violent offences with injury", "")  # Amira's change stands
+
+    # Sam's entries are still in the form; saving again keeps Sam's version, knowingly.
+    again = client.post(url, post_back(refused))
+    assert again.status_code == 302
+    measure.refresh_from_db()
+    assert measure.unit_label == "crimes"
