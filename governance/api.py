@@ -122,7 +122,7 @@ class DocumentSerializer(SourcedSerializer):
         fields = ["title", "link", "agenda_item", "source", "provenance"]
 
     def get_link(self, document) -> str:
-        return absolute(self.context, document.file.url) if document.file else document.url
+        return absolute(self.context, document.download_url) if document.file else document.url
 
 
 MINUTES = inline_serializer(

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from core.dates import DatePrecision, partial_date_error, partial_date_iso, partial_date_text
 from core.models import Sourced
 from core.text import describe
+from governance.uploads import FORMATS, validate_document
 from priorities.models import Locality, PartnerOrganisation, PlanEdition, PublicationStatus
 
 
@@ -419,7 +420,12 @@ class Document(Sourced):
         AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
     title = models.CharField(max_length=300)
-    file = models.FileField(upload_to="meeting-documents/%Y/", blank=True)
+    file = models.FileField(
+        upload_to="meeting-documents/%Y/",
+        blank=True,
+        validators=[validate_document],
+        help_text=f"{FORMATS}, up to the size limit (DJANGO_DOCUMENT_MAX_MB, 20 MB unless set). Residents download it.",
+    )
     url = models.URLField("link", blank=True, max_length=500)
     history = HistoricalRecords()
 
@@ -438,6 +444,17 @@ class Document(Sourced):
 
     def get_absolute_url(self):
         return reverse("governance:meeting-detail", kwargs={"pk": self.meeting_id}) + f"#document-{self.pk}"
+
+    @property
+    def download_url(self):
+        """Where residents download an uploaded file (served as a download, never inline); "" for a link."""
+        if not self.file:
+            return ""
+        return reverse("governance:document-download", kwargs={"pk": self.pk, "name": self.file_name})
+
+    @property
+    def file_name(self):
+        return self.file.name.rpartition("/")[2] if self.file else ""
 
     def clean(self):
         if bool(self.file) == bool(self.url):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("meetings/feed/", feeds.MeetingFeed(), name="meeting-feed"),
     path("meetings/minutes/feed/", feeds.MinutesFeed(), name="minutes-feed"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("meetings/documents/<int:pk>/<str:name>", views.document_download, name="document-download"),
 ]

@@ -8,8 +8,11 @@ however many bodies, members, meetings or agenda items there are.
 from urllib.parse import urlsplit
 
 from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from governance.filters import MeetingFilter
@@ -18,6 +21,7 @@ from governance.models import (
     AgendaItem,
     Attendance,
     Body,
+    Document,
     KeyDecision,
     Meeting,
     Membership,
@@ -216,3 +220,14 @@ class MeetingDetailView(DetailView):
             breadcrumbs=[*meeting_list_crumbs(), (f"{meeting.body.name}, {meeting.date_text}", None)],
         )
         return context
+
+
+@require_safe
+def document_download(request, pk, name):
+    """An uploaded meeting paper, as a download (never shown inline), for a published meeting only."""
+    document = get_object_or_404(Document.objects.exclude(file=""), pk=pk, meeting__is_published=True)
+    if name != document.file_name:
+        raise Http404("No such document.")
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file_name)
+    response["Cache-Control"] = "private, max-age=0"
+    return response

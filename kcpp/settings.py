@@ -169,6 +169,7 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Officer documents attached to meetings: keep uploads to ordinary committee papers.
+DOCUMENT_MAX_BYTES = env.int("DJANGO_DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -56,5 +54,5 @@ urlpatterns = [
     path("", include("governance.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded meeting papers are not served from MEDIA_URL, on a laptop or in production: only through
+# governance's download view, as downloads.
