@@ -31,14 +31,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def fresh_database(tmp_path):
+def fresh_database(tmp_path, name="kcpp_production_test"):
     """A new, empty database: PostgreSQL when the tests run on it (as in CI), else an SQLite file."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{tmp_path / 'production.sqlite3'}"
+        return f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
     import psycopg2
 
-    name = "kcpp_production_test"
     connection = psycopg2.connect(url)
     connection.autocommit = True
     with connection.cursor() as cursor:
