@@ -174,3 +174,42 @@ def test_a_second_officers_save_over_a_change_made_meanwhile_is_refused_saying_w
     assert again.status_code == 302
     measure.refresh_from_db()
     assert measure.unit_label == "crimes"
+
+
+# Every query parameter the pages, downloads and API read (their filters, search, paging).
+PARAMETERS = [
+    "q",
+    "page",
+    "page_size",
+    "body",
+    "year",
+    "date_from",
+    "date_to",
+    "direction",
+    "edition",
+    "illustrative",
+    "lead_body",
+    "lead_partner",
+    "locality",
+    "measure",
+    "period",
+    "period_from",
+    "period_to",
+    "priority",
+    "status",
+    "kind",
+    "format",
+]
+BAD_VALUES = ["%00", "%ff%fe", "9" * 400, "2023-02-30"]
+
+
+@pytest.mark.django_db
+def test_no_query_parameter_anywhere_is_ever_a_500(client, real_plan):
+    failures = []
+    for address in one_address_of_each_kind():
+        for parameter in PARAMETERS:
+            for value in BAD_VALUES:
+                response = client.get(f"{address}?{parameter}={value}")
+                if response.status_code >= 500:
+                    failures.append(f"{address}?{parameter}={value[:20]}: {response.status_code}")
+    assert failures == []
