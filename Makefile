@@ -6,7 +6,7 @@ PORT ?= 8000
 # `make run` is a developer's local copy: debug on, SQLite unless DATABASE_URL says otherwise.
 LOCAL := DJANGO_ENV_FILE=.env DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run serve backup restore test install install-dev lock assets migrate loadplan loadplan-illustrative officer lint format check clean
+.PHONY: run serve loadtest backup restore test install install-dev lock assets migrate loadplan loadplan-illustrative officer lint format check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,11 @@ serve: install
 	DJANGO_DEBUG=false $(BIN)/python manage.py loadplan
 	DJANGO_DEBUG=false exec $(BIN)/gunicorn kcpp.wsgi:application --bind $(BIND):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+## Load the portal as `make serve` runs it and print what it answered: CLIENTS (32) for DURATION
+## seconds (60); FAULT=postgres restarts PostgreSQL half-way, FAULT=redis stops Redis half-way.
+loadtest: install
+	$(BIN)/python bench/loadtest.py
 
 ## Back up the database and the uploaded papers into backups/<time> (or DIR=path): pg_dump for
 ## PostgreSQL, SQLite's online backup otherwise. The portal may keep serving meanwhile.
