@@ -11,12 +11,14 @@ import secrets
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
@@ -74,14 +76,14 @@ class Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def environment(tmp_path_factory):
+    """Only the documented production variables: a fresh database, the machine's Redis, shared media."""
     if not (BASE_DIR / "static_build" / "css" / "app.css").exists():
         if os.environ.get("CI"):
             pytest.fail("The front end is not built: `make test` builds it before the tests")
         pytest.skip("the front end is not built (make assets)")
     tmp_path = tmp_path_factory.mktemp("production")
-    port = free_port()
-    environment = {
+    return {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", str(tmp_path)),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -90,13 +92,18 @@ def production(tmp_path_factory):
         "CACHE_URL": redis_url(),
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        "PORT": str(port),
     }
-    log = open(tmp_path / "serve.log", "w+")  # noqa: SIM115 - kept open while the server runs
+
+
+@contextmanager
+def make_serve(environment):
+    """`make serve` on a port of its own, until the block ends."""
+    port = free_port()
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - kept open while the server runs
     server = subprocess.Popen(
         ["make", "--no-print-directory", "serve"],  # noqa: S607
         cwd=BASE_DIR,
-        env=environment,
+        env={**environment, "PORT": str(port)},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -121,6 +128,12 @@ def production(tmp_path_factory):
         log.close()
 
 
+@pytest.fixture(scope="module")
+def production(environment):
+    with make_serve(environment) as base:
+        yield base
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status, self.headers, self.body = status, headers, body
@@ -130,12 +143,12 @@ class Response:
         return self.body.decode("utf-8", "replace")
 
 
-def fetch(base, path):
-    """GET `path` as a browser behind the production proxy would: the site's host name, over HTTPS."""
-    headers = {"Host": HOST, "X-Forwarded-Proto": "https"}
-    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - our own local server
+def fetch(base, path, data=None, **headers):
+    """A request as a browser behind the production proxy sends it: the site's host name, over HTTPS."""
+    headers = {"Host": HOST, "X-Forwarded-Proto": "https", **headers}
+    request = urllib.request.Request(base + path, data=data, headers=headers)  # noqa: S310 - our own local server
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own local server
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
             return Response(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
         return Response(error.code, error.headers, error.read())
@@ -242,3 +255,49 @@ def test_a_checkouts_env_file_is_read_only_when_asked_for(tmp_path):
     shown = ["shell", "-c", "from django.conf import settings; print('debug', settings.DEBUG)"]
     assert "debug False" in run_manage(*shown, **PRODUCTION).stdout
     assert "debug True" in run_manage(*shown, DJANGO_ENV_FILE=str(env_file), **PRODUCTION).stdout
+
+
+def cookies(response):
+    return {
+        header.split("=", 1)[0]: header.split("=", 1)[1].split(";", 1)[0]
+        for header in response.headers.get_all("Set-Cookie") or []
+    }
+
+
+def test_two_instances_share_one_database_and_cache_and_keep_no_state_of_their_own(production, environment):
+    """An officer signs in through one instance and carries on through another, as behind a load balancer."""
+    created = subprocess.run(  # noqa: S603
+        [
+            str(BASE_DIR / ".venv" / "bin" / "python"),
+            "manage.py",
+            "createofficer",
+            "--username",
+            "amira",
+            "--production",
+        ],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    password = created.stdout.split("Password (shown this once; keep it safe): ")[1].split()[0]
+    login = fetch(production, "/admin/login/")
+    csrf = cookies(login)["csrftoken"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)[1]
+    form = urlencode({"username": "amira", "password": password, "csrfmiddlewaretoken": token, "next": "/admin/"})
+    signed_in = fetch(
+        production,
+        "/admin/login/",
+        data=form.encode(),
+        Cookie=f"csrftoken={csrf}",
+        Referer=f"https://{HOST}/admin/login/",
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert signed_in.status == 302
+    session = cookies(signed_in)["sessionid"]
+
+    with make_serve(environment) as other:
+        page = fetch(other, "/admin/", Cookie=f"sessionid={session}")
+        assert page.status == 200
+        assert "Keep the plan, its measures and its meetings up to date" in page.text and "amira" in page.text.lower()
