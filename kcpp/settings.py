@@ -77,6 +77,11 @@ MIDDLEWARE = [
     # Before anything that may answer early, so the open data's answers all carry the CORS header.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, JSON and CSV compressed for clients that accept gzip (static files come precompressed from
+    # WhiteNoise, above); Django pads the compressed body against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
+    # An ETag on every page, so a client that has it gets 304 Not Modified instead of the page again.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Null bytes and other control characters in an address: 400 before any view sees them.
     "core.errors.RejectMalformedRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

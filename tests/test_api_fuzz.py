@@ -43,8 +43,10 @@ def requests_inside_the_test_transaction():
 )
 def test_the_api_answers_every_request_as_its_schema_says(case):
     case.call_and_validate(
+        # The WSGI test client does not undo compression as an HTTP client does: ask for none.
+        headers={"Accept-Encoding": "identity"},
         # Filter values are checked against the records that exist (a lead partner's id, a body's slug),
         # which no schema can list: a well-formed but unknown value is rightly a 400 with a message, and
         # an empty one is ignored, as django-filter does. Every other check stays on, server errors first.
-        excluded_checks=[schemathesis.checks.positive_data_acceptance, schemathesis.checks.negative_data_rejection]
+        excluded_checks=[schemathesis.checks.positive_data_acceptance, schemathesis.checks.negative_data_rejection],
     )

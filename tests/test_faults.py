@@ -1,7 +1,9 @@
 """Faults and bad input: never a 500. A database away gives a clean 503, a cache away changes nothing a
 reader sees, and malformed addresses get a 400 or a 404."""
 
+import gzip
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +215,29 @@ def test_no_query_parameter_anywhere_is_ever_a_500(client, real_plan):
                 if response.status_code >= 500:
                     failures.append(f"{address}?{parameter}={value[:20]}: {response.status_code}")
     assert failures == []
+
+
+# ---- what travels: compressed, and not at all when unchanged ----------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["/plans/2022-2027/", "/api/v1/measures/", "/measures/status.csv"])
+def test_pages_json_and_csv_are_compressed_for_clients_that_accept_it(client, real_plan, address):
+    plain = client.get(address)
+    compressed = client.get(address, headers={"Accept-Encoding": "gzip"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    body = gzip.decompress(compressed.content)
+    assert len(compressed.content) < len(body) / 2
+    # A page's script nonce differs on every request; the rest is the same page.
+    assert re.sub(rb'nonce="[^"]+"', b"", body) == re.sub(rb'nonce="[^"]+"', b"", plain.content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["/api/v1/measures/", "/measures/status.csv", "/meetings/feed/"])
+def test_data_a_client_already_has_is_not_sent_again(client, real_plan, address):
+    first = client.get(address)
+    assert first["ETag"]
+    again = client.get(address, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
