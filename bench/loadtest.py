@@ -96,14 +96,12 @@ def main():
         port = sock.getsockname()[1]
     server, base = serve(environment, port)
     try:
-        sitemap = (
-            urllib.request.urlopen(  # noqa: S310 - our own local server
-                request_for(base + "/sitemap.xml")
-            )
-            .read()
-            .decode()
-        )
-        paths = [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>(.*?)</loc>", sitemap)]
+
+        def listed(path):
+            xml = urllib.request.urlopen(request_for(base + path)).read().decode()  # noqa: S310 - local
+            return [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>(.*?)</loc>", xml)]
+
+        paths = [page for section in listed("/sitemap.xml") for page in listed(section)]
         paths += ["/api/v1/measures/", "/api/v1/meetings/", "/measures/values.csv", "/plans/actions.csv"]
         counts = collections.Counter()
         errors = collections.Counter()

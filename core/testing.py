@@ -20,3 +20,11 @@ def text(page):
 def title(response):
     """The page's title, as a browser tab or screen reader announces it."""
     return unescape(re.search(r"<title>(.*?)</title>", response.content.decode(), flags=re.S).group(1).strip())
+
+
+def sitemap(client):
+    """Every section sitemap the sitemap index lists, as one text, for finding pages in it."""
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>https?://[^/]+([^<]*)</loc>", index)
+    assert sections, index
+    return "".join(client.get(section).content.decode() for section in sections)

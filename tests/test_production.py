@@ -161,9 +161,13 @@ def local(url):
 
 
 def test_every_page_in_the_sitemap_and_every_asset_it_uses_answers_200(production):
-    sitemap = fetch(production, "/sitemap.xml")
-    assert sitemap.status == 200
-    pages = {local(url) for url in re.findall(r"<loc>(.*?)</loc>", sitemap.text)}
+    index = fetch(production, "/sitemap.xml")
+    assert index.status == 200
+    pages = set()
+    for section in re.findall(r"<loc>(.*?)</loc>", index.text):
+        listed = fetch(production, local(section))
+        assert listed.status == 200
+        pages |= {local(url) for url in re.findall(r"<loc>(.*?)</loc>", listed.text)}
     assert len(pages) > 100  # the real plan: its editions, priorities, actions, measures, bodies, meetings
     assets, failures = set(), []
     for path in sorted(pages):

@@ -58,7 +58,17 @@ BUDGETS = {
     PRIORITY: 6,
     "/search/?q=crime": 4,
     "/data/": 3,
-    "/sitemap.xml": 9,
+    # The sitemap index counts each section; a section counts and lists its pages (one query if it has
+    # no more than one page's worth to count).
+    "/sitemap.xml": 11,
+    "/sitemap-site.xml": 0,
+    "/sitemap-priorities.xml": 2,
+    "/sitemap-editions.xml": 1,
+    "/sitemap-actions.xml": 2,
+    "/sitemap-measure-status.xml": 0,
+    "/sitemap-measures.xml": 2,
+    "/sitemap-governance.xml": 1,
+    "/sitemap-meetings.xml": 1,
     # the plan
     "/plans/": 2,
     f"/plans/{CURRENT}/": 4,

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.testing import text, title
+from core.testing import sitemap, text, title
 from governance.models import Meeting
 from governance.tests.factories import MeetingFactory
 from measures.models import ReportedValue
@@ -217,9 +217,8 @@ def test_the_sitemap_lists_every_public_page_and_nothing_private(client, real_pl
     hidden = PriorityFactory(edition=draft, slug="hidden-priority")
     private = MeetingFactory(is_published=False)
 
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    locations = set(re.findall(r"<loc>http://testserver([^<]*)</loc>", response.content.decode()))
+    assert client.get("/sitemap.xml").status_code == 200
+    locations = set(re.findall(r"<loc>http://testserver([^<]*)</loc>", sitemap(client)))
 
     expected = {"/", "/plan/", "/data/", "/search/", "/accessibility/", "/cookies/", "/privacy/", "/contact/"}
     expected |= {"/plans/", "/measures/", "/governance/", "/meetings/"}

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from core.testing import text
+from core.testing import sitemap, text
 from governance.models import AgendaItem, Body, Decision, KeyDecision, Meeting, Minutes, StatutoryDuty
 from governance.tests.factories import (
     AgendaItemFactory,
@@ -405,7 +405,7 @@ def test_draft_minutes_and_unpublished_meetings_never_appear(client, real_plan):
         "/governance/communities-board/",
         "/meetings/feed/",
         "/meetings/minutes/feed/",
-        "/sitemap.xml",
+        "/sitemap-meetings.xml",
     ):
         content = client.get(url).content.decode()
         assert "20 February 2024" not in content, url
@@ -445,12 +445,12 @@ def test_every_governance_record_leads_to_the_public_page_that_shows_it(client, 
 
 def test_the_sitemap_lists_the_governance_pages_and_every_public_meeting(client, real_plan):
     private = MeetingFactory(is_published=False)
-    sitemap = client.get("/sitemap.xml").content.decode()
+    xml = sitemap(client)
     for path in ["/governance/", "/meetings/"] + [f"/governance/{body.slug}/" for body in Body.objects.all()]:
-        assert f"{path}</loc>" in sitemap, path
+        assert f"{path}</loc>" in xml, path
     for meeting in Meeting.objects.filter(is_published=True):
-        assert f"/meetings/{meeting.pk}/</loc>" in sitemap
-    assert f"/meetings/{private.pk}/</loc>" not in sitemap
+        assert f"/meetings/{meeting.pk}/</loc>" in xml
+    assert f"/meetings/{private.pk}/</loc>" not in xml
 
 
 def test_a_body_whose_reporting_line_no_source_states_says_so(client, real_plan):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.testing import text
+from core.testing import sitemap, text
 from measures.models import Measure, ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.models import Locality, PartnerOrganisation, PlanEdition, PublicationStatus
@@ -406,7 +406,7 @@ def test_absolute_urls_lead_to_the_public_measure_page(real_plan):
 
 def test_sitemap_lists_the_status_page_and_every_public_measure(client, localities):
     add_draft_and_provisional_data()
-    xml = client.get("/sitemap.xml").text
+    xml = sitemap(client)
     assert "/measures/</loc>" in xml
     for measure in Measure.objects.public():
         assert f"/measures/{measure.code}/</loc>" in xml

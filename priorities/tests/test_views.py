@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import text
+from core.testing import sitemap, text
 from priorities.models import Action, Commitment, PartnerOrganisation, PlanEdition
 from priorities.sitemaps import SITEMAPS
 from priorities.tests.factories import (
@@ -382,7 +382,7 @@ def test_the_sitemap_lists_the_edition_list_and_every_public_edition_and_action(
 
 
 def test_the_site_sitemap_includes_the_edition_and_action_pages(client, draft, first_action):
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = sitemap(client)
     assert "<loc>http://testserver/plans/</loc>" in xml
     assert "<loc>http://testserver/plans/2018-2021/</loc>" in xml
     assert f"<loc>http://testserver{first_action.get_absolute_url()}</loc>" in xml
