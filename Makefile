@@ -80,10 +80,10 @@ run: loadplan
 ## Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README, "Deploy"); never reads .env.
 BIND ?= 127.0.0.1
 serve: install
-	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
-	DJANGO_DEBUG=false $(BIN)/python manage.py loadplan
-	DJANGO_DEBUG=false exec $(BIN)/gunicorn kcpp.wsgi:application --bind $(BIND):$(PORT) \
+	DJANGO_ENV_FILE= DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
+	DJANGO_ENV_FILE= DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
+	DJANGO_ENV_FILE= DJANGO_DEBUG=false $(BIN)/python manage.py loadplan
+	DJANGO_ENV_FILE= DJANGO_DEBUG=false exec $(BIN)/gunicorn kcpp.wsgi:application --bind $(BIND):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## Load the portal as `make serve` runs it and print what it answered: CLIENTS (32) for DURATION

@@ -67,7 +67,7 @@ def server_error(request):
         )
         response = JsonResponse({"detail": detail}, status=status)
     else:
-        response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
+        response = HttpResponse(loader.get_template("500.html").render({"unavailable": unavailable}), status=status)
     if unavailable:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -6,7 +6,8 @@ Everything that differs between a laptop, CI and production is read from the env
 the services the portal uses are `DATABASE_URL` and `CACHE_URL`, as twelve-factor tools name them.
 Defaults are safe: debug is off unless asked for, and without debug the portal refuses to start
 with no secret key or no allowed hosts. A checkout's `.env` is read only when asked for
-(`DJANGO_ENV_FILE=.env`, which the Makefile's development targets set), never in production.
+(`DJANGO_ENV_FILE=.env`, which `manage.py` sets on a checkout that has one): the WSGI server that
+serves the portal never reads it, and `make serve` turns it off for its commands too.
 """
 
 import os

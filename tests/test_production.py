@@ -219,11 +219,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def run_manage(*args, **environment):
-    """manage.py in a process of its own, with only the variables given (and PATH)."""
+    """manage.py in a process of its own, with only the variables given (and PATH), as production runs it."""
     return subprocess.run(  # noqa: S603
         [str(BASE_DIR / ".venv" / "bin" / "python"), "manage.py", *args],
         cwd=BASE_DIR,
-        env={"PATH": os.environ["PATH"], **environment},
+        env={"PATH": os.environ["PATH"], "DJANGO_ENV_FILE": "", **environment},
         capture_output=True,
         text=True,
         check=False,
@@ -253,12 +253,26 @@ def test_with_debug_off_it_refuses_to_start_without_a_secret_key_or_hosts(missin
     assert message in result.stderr
 
 
-def test_a_checkouts_env_file_is_read_only_when_asked_for(tmp_path):
+def test_a_checkouts_env_file_is_read_by_its_commands_and_never_by_the_server(tmp_path):
     env_file = tmp_path / "developer.env"
     env_file.write_text("DJANGO_DEBUG=true\n")
     shown = ["shell", "-c", "from django.conf import settings; print('debug', settings.DEBUG)"]
-    assert "debug False" in run_manage(*shown, **PRODUCTION).stdout
     assert "debug True" in run_manage(*shown, DJANGO_ENV_FILE=str(env_file), **PRODUCTION).stdout
+    assert "debug False" in run_manage(*shown, DJANGO_ENV_FILE="", **PRODUCTION).stdout
+    # The server's entry point, as gunicorn loads it, whatever .env the checkout has.
+    served = subprocess.run(  # noqa: S603
+        [
+            str(BASE_DIR / ".venv" / "bin" / "python"),
+            "-c",
+            "import kcpp.wsgi; from django.conf import settings; print('debug', settings.DEBUG)",
+        ],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], **PRODUCTION},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "debug False" in served.stdout, served.stderr
 
 
 def cookies(response):
