@@ -62,7 +62,7 @@ def post_back(response, **changes):
     """
     forms = [response.context["adminform"].form]
     data = {}
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets") or []:  # none on a history revert page
         formset = inline.formset
         for bound_field in formset.management_form:
             data[bound_field.html_name] = str(bound_field.value())
@@ -95,7 +95,7 @@ def form_errors(response):
     messages = []
     form = response.context["adminform"].form
     messages.extend(str(error) for errors in form.errors.values() for error in errors)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets") or []:  # none on a history revert page
         formset = inline.formset
         messages.extend(str(error) for error in formset.non_form_errors())
         for row_errors in formset.errors:

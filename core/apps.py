@@ -9,3 +9,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Shared pieces"
+
+    def ready(self):
+        # Any change to the plan, its measures or its meetings invalidates the public page cache.
+        from core.cache import connect_signals
+
+        connect_signals()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from core.cache import content_changed
 from kcpp.management.commands.backup import DATABASE_FILES, engine, postgres_arguments
 
 
@@ -54,4 +55,5 @@ class Command(BaseCommand):
             media.mkdir(parents=True)
             with tarfile.open(archive_path) as archive:
                 archive.extractall(media, filter="data")
+        content_changed()  # every cached page was made from what has just been replaced
         self.stdout.write(self.style.SUCCESS(f"Restored the database and the uploaded papers from {directory}"))

@@ -1,0 +1,209 @@
+"""The public page cache: every reader's GET of a public page, API list, CSV or feed, served from the shared cache.
+
+Never stale. One *generation* token, kept in the shared cache (Redis in production), names the state of
+the content; every cached response is stored with the token it was made under and is served only while
+the token is unchanged. Any change to a record of the content apps (an admin save, a delete, a bulk
+action, a history revert, an import, `loadplan`) replaces the token at once and again when its
+transaction commits, so every app instance's next request makes the page afresh. (The first replacement
+makes the change visible inside its own transaction, as in tests; the one on commit discards a page
+another instance may have made from the data before the commit.) Changes that send no model signal
+(`QuerySet.update()`, raw SQL) call `content_changed()` themselves.
+
+What is cached: a GET (or HEAD) answered 200 by a request without a session, CSRF or messages cookie (so
+never an officer's page, nor one that sets a cookie), outside the admin and the health probes, and not
+streamed. The key is the host, scheme, address with its query, the encodings the client takes (gzip or
+not) and, where the response varies on it, the `Accept` header. The compressed bytes are kept as the
+inner middleware made them, headers and all, so a hit costs two cache reads and no rendering. A page
+whose content depends on the date is made afresh each day (the date is in the key).
+
+Conditional requests: every cached response carries its `ETag` (from ConditionalGetMiddleware) and a
+`Last-Modified` (the time the content last changed, or the start of the day), and a request that has
+them gets 304 Not Modified. Browsers are told to check each time (`Cache-Control: no-cache`), so they
+never show a stale page either.
+
+If the cache is down, pages are made afresh (never a 500) and `/readyz` says the cache is down. A
+change made while the cache could not be told is remembered by the process, which replaces the token
+as soon as the cache answers again.
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+GENERATION = "kcpp:content-generation"
+PAGE = "kcpp:page:"
+# The apps whose records the public pages, API and downloads show.
+CONTENT_APPS = frozenset({"core", "priorities", "measures", "governance"})
+# Requests carrying one of these may be an officer's, or see a page made for them: never cached.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages")
+UNCACHED_PREFIXES = ("/admin/", "/healthz", "/readyz")
+# A response that varies on anything else is not cached (it may be made for one reader).
+CACHEABLE_VARY = frozenset({"accept-encoding", "accept", "cookie", "origin"})
+# How long an entry may sit unused before the cache drops it; never a reason for staleness (see above).
+TIMEOUT = 24 * 60 * 60
+
+# A change this process could not tell the cache about: told as soon as the cache answers again.
+_owed = False
+
+
+def _new_generation():
+    return f"{time.time():.6f}:{secrets.token_hex(8)}"
+
+
+def content_changed(**kwargs):
+    """Replace the generation token now, and again when the current transaction commits.
+
+    Connected to every model signal of the content apps; call it after a change that sends no signal.
+    """
+    sender = kwargs.get("sender")
+    if sender is not None and getattr(getattr(sender, "_meta", None), "app_label", None) not in CONTENT_APPS:
+        return
+    _replace_generation()
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    if connection.in_atomic_block and not any(func is _replace_generation for *_, func, _ in connection.run_on_commit):
+        transaction.on_commit(_replace_generation, using=using, robust=True)
+
+
+def _replace_generation():
+    global _owed
+    try:
+        cache.set(GENERATION, _new_generation(), None)
+        _owed = False
+    except Exception:  # the cache client's own errors: remember, and tell the cache when it is back
+        _owed = True
+        logger.warning("The page cache could not be told of a change; it will be when the cache answers.")
+
+
+def connect_signals():
+    post_save.connect(content_changed, dispatch_uid="kcpp-cache-save")
+    post_delete.connect(content_changed, dispatch_uid="kcpp-cache-delete")
+    m2m_changed.connect(content_changed, dispatch_uid="kcpp-cache-m2m")
+    post_migrate.connect(lambda **kwargs: _replace_generation(), weak=False, dispatch_uid="kcpp-cache-migrate")
+
+
+def current_generation():
+    """The token, made if the cache has none (first start, or a flushed cache); None if the cache is down."""
+    generation = cache.get(GENERATION)
+    if generation is None:
+        cache.add(GENERATION, _new_generation(), None)
+        generation = cache.get(GENERATION)
+    return generation
+
+
+class PublicPageCacheMiddleware:
+    """Serve public GETs from the shared cache while nothing has changed (see the module's description)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.enabled = getattr(settings, "PAGE_CACHE", True)
+
+    def __call__(self, request):
+        if not self.enabled or not self.cacheable_request(request):
+            return self.get_response(request)
+        try:
+            if _owed:
+                _replace_generation()
+            key = self.key(request)
+            found = cache.get_many([GENERATION, key])
+            generation = found.get(GENERATION) or current_generation()
+        except Exception:  # the cache is down: make the page afresh
+            return self.get_response(request)
+        stored = found.get(key)
+        if stored is not None and stored["generation"] == generation:
+            return self.conditional(request, self.rebuild(stored))
+        response = self.get_response(request)
+        if request.method == "GET" and self.cacheable_response(response):
+            self.mark(response, generation)
+            try:
+                cache.set(key, self.freeze(response, generation), TIMEOUT)
+            except Exception:
+                logger.warning("The page cache could not store %s", request.path)
+            return self.conditional(request, response)
+        return response
+
+    @staticmethod
+    def cacheable_request(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.path.startswith(UNCACHED_PREFIXES)
+            and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+        )
+
+    @staticmethod
+    def cacheable_response(response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "")
+        if "private" in cache_control or "no-store" in cache_control:
+            return False
+        vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+        return vary <= CACHEABLE_VARY
+
+    @staticmethod
+    def key(request):
+        encodings = request.headers.get("Accept-Encoding", "")
+        parts = [
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            "gzip" if "gzip" in encodings else "identity",
+            request.headers.get("Accept", "") if request.path.startswith("/api/") else "",
+            timezone.localdate().isoformat(),
+        ]
+        return PAGE + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @staticmethod
+    def mark(response, generation):
+        """Headers for a reader's browser: check each time; here is when the content last changed."""
+        changed = float(generation.split(":", 1)[0])
+        day_began = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(max(changed, day_began))
+        patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ["Accept-Encoding"])
+
+    @staticmethod
+    def freeze(response, generation):
+        return {
+            "generation": generation,
+            "status": response.status_code,
+            "headers": list(response.items()),
+            "content": response.content,
+        }
+
+    @staticmethod
+    def rebuild(stored):
+        response = HttpResponse(stored["content"], status=stored["status"])
+        for header, value in stored["headers"]:
+            response[header] = value
+        return response
+
+    @staticmethod
+    def conditional(request, response):
+        """304 Not Modified for a client that already has this version (by ETag, else by date)."""
+        last_modified = response.get("Last-Modified")
+        changed = None
+        if last_modified:
+            from django.utils.http import parse_http_date_safe
+
+            changed = parse_http_date_safe(last_modified)
+        return get_conditional_response(request, etag=response.get("ETag"), last_modified=changed, response=response)
+
+
+def content_models():
+    """The models whose changes invalidate the cache (for tests and the README)."""
+    return [model for model in apps.get_models() if model._meta.app_label in CONTENT_APPS]

@@ -1,0 +1,175 @@
+"""The public page cache (core/cache.py): a reader's second request costs no SQL, and no reader ever sees a
+page older than the last officer's change, whatever way it was made. Two app instances sharing one cache
+are tested in tests/test_production.py."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from core.admin_testing import admin_url, post_back
+from core.cache import content_changed
+from governance.models import Body
+from measures.models import Measure, ReportedValue
+from tests.test_faults import UNREACHABLE_REDIS
+
+KPM = "KPM-1.1"
+
+
+@pytest.fixture
+def reader():
+    """A resident's browser: no session (pytest-django's `client` is the officer's in `officer_client`)."""
+    return Client()
+
+
+def measure_url(code=KPM):
+    return Measure.objects.get(code=code).get_absolute_url()
+
+
+def queries_for(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+def cached_addresses():
+    """A page, an API list, a CSV and a feed: what readers fetch most."""
+    return ["/", "/measures/", measure_url(), "/api/v1/measures/", "/measures/status.csv", "/meetings/feed/"]
+
+
+def test_a_readers_second_request_is_served_from_the_cache_without_sql(client, real_plan):
+    for url in cached_addresses():
+        first, made = queries_for(client, url)
+        again, cached = queries_for(client, url)
+        assert first.status_code == again.status_code == 200, url
+        assert made > 0 and cached == 0, url
+        assert again.content == first.content, url
+        assert again["Content-Type"] == first["Content-Type"], url
+
+
+def test_an_officers_change_in_the_admin_is_on_every_page_at_once(reader, officer_client, real_plan):
+    measure = Measure.objects.get(code=KPM)
+    for url in cached_addresses():
+        reader.get(url)
+    change = admin_url(Measure, "change", measure.pk)
+    form = officer_client.get(change)
+    saved = officer_client.post(change, post_back(form, title="Total recorded crime (restated)"))
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    for url in ("/measures/", measure_url(), "/api/v1/measures/", "/measures/status.csv"):
+        assert "Total recorded crime (restated)" in reader.get(url).content.decode(), url
+
+
+def served_and_fresh(reader, url):
+    """The page a reader is served now, and the same page made afresh from the database."""
+    served = reader.get(url).content
+    cache.clear()
+    return served, reader.get(url).content
+
+
+def test_a_delete_a_bulk_action_and_a_history_revert_each_reach_the_public_pages(reader, officer_client, real_plan):
+    url = measure_url()
+    before = reader.get(url).content
+    value = ReportedValue.objects.filter(measure__code=KPM).order_by("-period_end").first()
+    change = admin_url(ReportedValue, "change", value.pk)
+    officer_client.post(change, post_back(officer_client.get(change), status=ReportedValue.Status.PROVISIONAL))
+    served, fresh = served_and_fresh(reader, url)
+    assert served == fresh != before  # a provisional figure is not public
+    before = served
+    assert officer_client.post(admin_url(ReportedValue, "delete", value.pk), {"post": "yes"}).status_code == 302
+    assert not ReportedValue.objects.filter(pk=value.pk).exists()
+    served, fresh = served_and_fresh(reader, url)
+    assert served == fresh
+
+    body = Body.objects.get(name="Community Outcome Groups")
+    before = reader.get("/governance/").content
+    bulk = officer_client.post(
+        admin_url(Body, "changelist"), {"action": "delete_selected", "_selected_action": [body.pk], "post": "yes"}
+    )
+    assert bulk.status_code == 302 and not Body.objects.filter(pk=body.pk).exists()
+    served, fresh = served_and_fresh(reader, "/governance/")
+    assert served == fresh != before and body.name.encode() not in served
+
+    measure = Measure.objects.get(code=KPM)
+    original = measure.title
+    change = admin_url(Measure, "change", measure.pk)
+    officer_client.post(change, post_back(officer_client.get(change), title="Renamed for a moment"))
+    assert b"Renamed for a moment" in reader.get(url).content
+    first = measure.history.order_by("history_id").first()
+    revert_url = admin_url(Measure, "simple_history", measure.pk, first.history_id)
+    revert = officer_client.post(revert_url, post_back(officer_client.get(revert_url)))
+    assert revert.status_code == 302
+    page = reader.get(url).content.decode()
+    assert original in page and "Renamed for a moment" not in page
+
+
+def test_a_correction_by_loadplan_is_seen_at_once(client, real_plan):
+    measure = Measure.objects.get(code=KPM)
+    Measure.objects.filter(pk=measure.pk).update(title="A slip in the database")
+    content_changed()
+    assert "A slip in the database" in client.get(measure_url()).content.decode()
+    call_command("loadplan", illustrative=True, verbosity=0)  # puts the plan's words back
+    page = client.get(measure_url()).content.decode()
+    assert measure.title in page and "A slip in the database" not in page
+
+
+def test_a_change_that_sends_no_signal_is_seen_once_it_says_so(client, real_plan):
+    before = client.get("/api/v1/measures/").content
+    Measure.objects.filter(code=KPM).update(title="Changed in bulk")
+    assert client.get("/api/v1/measures/").content == before  # QuerySet.update() sends no signal...
+    content_changed()  # ...so the code that calls it says what it changed
+    assert "Changed in bulk" in client.get("/api/v1/measures/").content.decode()
+
+
+def test_officers_always_get_their_page_made_afresh_and_never_a_readers_copy(reader, officer_client, real_plan):
+    url = measure_url()
+    reader.get(url)
+    response, queries = queries_for(officer_client, url)
+    assert response.status_code == 200 and queries > 0
+    _, again = queries_for(officer_client, url)
+    assert again > 0
+    # An officer's page (it may show what only officers see) is never stored for readers.
+    _, reader = queries_for(reader, url)
+    assert reader == 0
+
+
+def test_a_client_with_the_page_gets_304_by_etag_or_date_until_it_changes(client, real_plan):
+    url = measure_url()
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    assert "no-cache" in first["Cache-Control"]  # a browser checks each time, so it never shows a stale page
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    measure = Measure.objects.get(code=KPM)
+    measure.title = "A new title"
+    measure.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and "A new title" in changed.content.decode()
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_compressed_and_plain_copies_are_kept_apart(client, real_plan):
+    plain = client.get("/measures/")
+    packed = client.get("/measures/", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert not client.get("/measures/").has_header("Content-Encoding")
+    assert client.get("/measures/", HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
+
+
+def test_pages_for_other_hosts_or_queries_are_kept_apart(client, real_plan, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example.org"]
+    here = client.get("/robots.txt").content.decode()
+    there = client.get("/robots.txt", HTTP_HOST="other.example.org").content.decode()
+    assert "http://testserver/sitemap.xml" in here and "http://other.example.org/sitemap.xml" in there
+    crime = client.get("/search/?q=crime").content
+    assert client.get("/search/?q=fire").content != crime
+
+
+@pytest.mark.django_db
+def test_with_the_cache_away_pages_are_made_afresh_and_a_change_is_still_seen(client, settings):
+    settings.CACHES = UNREACHABLE_REDIS
+    assert client.get("/").status_code == 200
+    Body.objects.create(name="A body added while the cache was away", slug="added-while-away")
+    assert "A body added while the cache was away" in client.get("/governance/").content.decode()
+    assert Client().get("/readyz").json()["checks"]["cache"].startswith("degraded")
