@@ -275,6 +275,46 @@ def test_a_checkouts_env_file_is_read_by_its_commands_and_never_by_the_server(tm
     assert "debug False" in served.stdout, served.stderr
 
 
+class FormFields(HTMLParser):
+    """What a browser would post from the page's form: inputs, ticked boxes, chosen options, text areas."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._select, self._textarea = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type", "text") not in ("submit", "button", "file", "image"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append((name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields.append((self._select, attrs.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.fields.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
+            self._textarea = None
+
+
+def form_fields(html, **changes):
+    parser = FormFields()
+    parser.feed(html)
+    fields = [(name, changes.pop(name) if name in changes else value) for name, value in parser.fields]
+    return fields + list(changes.items())
+
+
 def cookies(response):
     return {
         header.split("=", 1)[0]: header.split("=", 1)[1].split(";", 1)[0]
@@ -319,3 +359,27 @@ def test_two_instances_share_one_database_and_cache_and_keep_no_state_of_their_o
         page = fetch(other, "/admin/", Cookie=f"sessionid={session}")
         assert page.status == 200
         assert "Keep the plan, its measures and its meetings up to date" in page.text and "amira" in page.text.lower()
+
+    # Behind a load balancer: an officer's change through one instance, read at once through the other.
+    change_page = fetch(production, "/admin/measures/measure/?q=KPM-1.1", Cookie=f"sessionid={session}")
+    change = re.search(r'href="(/admin/measures/measure/\d+/change/)', change_page.text)[1]
+    stale = []
+    with make_serve(environment) as other:
+        for round_ in range(1, 6):
+            title = f"Total recorded crime (restated {round_})"
+            for address in ("/measures/KPM-1.1/", "/measures/", "/api/v1/measures/"):
+                assert fetch(other, address).status == 200  # the reader's copy is in the cache now
+            form = fetch(production, change, Cookie=f"sessionid={session}; csrftoken={csrf}")
+            saved = fetch(
+                production,
+                change,
+                data=urlencode(form_fields(form.text, title=title)).encode(),
+                Cookie=f"sessionid={session}; csrftoken={csrf}",
+                Referer=f"https://{HOST}{change}",
+                **{"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            assert saved.status == 302, saved.text[:3000]
+            for address in ("/measures/KPM-1.1/", "/measures/", "/api/v1/measures/"):
+                if title not in fetch(other, address).text:
+                    stale.append((round_, address))
+    assert stale == []
