@@ -194,6 +194,16 @@ def test_every_page_in_the_sitemap_and_every_asset_it_uses_answers_200(productio
     assert failures == []
 
 
+def test_static_files_travel_brotli_or_gzip_compressed_and_pages_gzip_compressed(production):
+    page = fetch(production, "/")
+    stylesheet = re.search(r'href="(/static/css/app[^"]+\.css)"', page.text)[1]
+    for encoding in ("br", "gzip"):
+        packed = fetch(production, stylesheet, **{"Accept-Encoding": encoding})
+        assert packed.status == 200 and packed.headers["Content-Encoding"] == encoding
+        assert len(packed.body) < len(fetch(production, stylesheet).body) / 3
+    assert fetch(production, "/", **{"Accept-Encoding": "gzip, br"}).headers["Content-Encoding"] == "gzip"
+
+
 def test_a_missing_page_is_the_sites_own_404_and_never_a_debug_page(production):
     response = fetch(production, "/no-such-page/")
     assert response.status == 404
