@@ -3,7 +3,6 @@ reader sees, and malformed addresses get a 400 or a 404."""
 
 import gzip
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -229,12 +228,13 @@ def test_pages_json_and_csv_are_compressed_for_clients_that_accept_it(client, re
     assert "Accept-Encoding" in compressed["Vary"]
     body = gzip.decompress(compressed.content)
     assert len(compressed.content) < len(body) / 2
-    # A page's script nonce differs on every request; the rest is the same page.
-    assert re.sub(rb'nonce="[^"]+"', b"", body) == re.sub(rb'nonce="[^"]+"', b"", plain.content)
+    assert body == plain.content
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("address", ["/api/v1/measures/", "/measures/status.csv", "/meetings/feed/"])
+@pytest.mark.parametrize(
+    "address", ["/", "/measures/", "/plans/2022-2027/", "/api/v1/measures/", "/measures/status.csv", "/meetings/feed/"]
+)
 def test_data_a_client_already_has_is_not_sent_again(client, real_plan, address):
     first = client.get(address)
     assert first["ETag"]
