@@ -38,8 +38,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,8 @@ UNCACHED_PREFIXES = ("/admin/", "/healthz", "/readyz")
 CACHEABLE_VARY = frozenset({"accept-encoding", "accept", "cookie", "origin"})
 # How long an entry may sit unused before the cache drops it; never a reason for staleness (see above).
 TIMEOUT = 24 * 60 * 60
+# A response larger than this is not kept (PAGE_CACHE_MAX_BYTES overrides).
+MAX_BYTES = 8 * 1024 * 1024
 
 # A change this process could not tell the cache about: told as soon as the cache answers again.
 _owed = False
@@ -124,16 +126,49 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         stored = found.get(key)
         if stored is not None and stored["generation"] == generation:
-            return self.conditional(request, self.rebuild(stored))
+            return self.conditional(request, stored["response"])
         response = self.get_response(request)
         if request.method == "GET" and self.cacheable_response(response):
             self.mark(response, generation)
-            try:
-                cache.set(key, self.freeze(response, generation), TIMEOUT)
-            except Exception:
-                logger.warning("The page cache could not store %s", request.path)
+            if response.streaming:
+                self.store_as_it_streams(response, key, generation)
+                return self.conditional(request, response)
+            if len(response.content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", MAX_BYTES):
+                self.store(key, response, generation)
             return self.conditional(request, response)
         return response
+
+    def store(self, key, response, generation):
+        try:
+            cache.set(key, self.freeze(response, generation), TIMEOUT)
+        except Exception:
+            logger.warning("The page cache could not store a page; it will be made afresh next time.")
+
+    def store_as_it_streams(self, response, key, generation):
+        """A streamed download (a whole CSV) goes to the client chunk by chunk, as made; a copy of the chunks
+        is kept on the way and stored once the last has gone, unless it grows past PAGE_CACHE_MAX_BYTES
+        (then it is dropped, and the download always streams in constant memory)."""
+        limit = getattr(settings, "PAGE_CACHE_MAX_BYTES", MAX_BYTES)
+        original = response.streaming_content
+
+        def chunks():
+            kept, size = [], 0
+            for chunk in original:
+                if kept is not None:
+                    size += len(chunk)
+                    if size <= limit:
+                        kept.append(chunk)
+                    else:
+                        kept = None
+                yield chunk
+            if kept is not None:
+                copy = HttpResponse(b"".join(kept), status=response.status_code)
+                for header, value in response.items():
+                    copy[header] = value
+                set_response_etag(copy)
+                self.store(key, copy, generation)
+
+        response.streaming_content = chunks()
 
     @staticmethod
     def cacheable_request(request):
@@ -145,7 +180,7 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def cacheable_response(response):
-        if response.status_code != 200 or response.streaming or response.cookies:
+        if response.status_code != 200 or response.cookies or getattr(response, "is_async", False):
             return False
         cache_control = response.get("Cache-Control", "")
         if "private" in cache_control or "no-store" in cache_control:
@@ -155,14 +190,19 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def key(request):
-        encodings = request.headers.get("Accept-Encoding", "")
+        """The address as the client asked for it (host, scheme, path and query as sent), its encoding and date.
+
+        The host is taken as sent: one Django refuses gets a 400 inside, which is never stored.
+        """
+        meta = request.META
         parts = [
             request.scheme,
-            request.get_host(),
-            request.get_full_path(),
-            "gzip" if "gzip" in encodings else "identity",
-            request.headers.get("Accept", "") if request.path.startswith("/api/") else "",
-            timezone.localdate().isoformat(),
+            meta.get("HTTP_HOST", ""),
+            request.path,
+            meta.get("QUERY_STRING", ""),
+            "gzip" if "gzip" in meta.get("HTTP_ACCEPT_ENCODING", "") else "identity",
+            meta.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else "",
+            time.strftime("%Y-%m-%d"),  # the local date: Django sets the process's time zone to TIME_ZONE
         ]
         return PAGE + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -178,29 +218,18 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def freeze(response, generation):
-        return {
-            "generation": generation,
-            "status": response.status_code,
-            "headers": list(response.items()),
-            "content": response.content,
-        }
-
-    @staticmethod
-    def rebuild(stored):
-        response = HttpResponse(stored["content"], status=stored["status"])
-        for header, value in stored["headers"]:
-            response[header] = value
-        return response
+        """What the cache keeps: the bytes and headers as made, as a plain response that unpickles quickly."""
+        plain = HttpResponse(response.content, status=response.status_code)  # not a view's own kind, with its data
+        plain.headers = response.headers
+        return {"generation": generation, "response": plain}
 
     @staticmethod
     def conditional(request, response):
         """304 Not Modified for a client that already has this version (by ETag, else by date)."""
-        last_modified = response.get("Last-Modified")
-        changed = None
-        if last_modified:
-            from django.utils.http import parse_http_date_safe
-
-            changed = parse_http_date_safe(last_modified)
+        meta = request.META
+        if "HTTP_IF_NONE_MATCH" not in meta and "HTTP_IF_MODIFIED_SINCE" not in meta:
+            return response
+        changed = parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
         return get_conditional_response(request, etag=response.get("ETag"), last_modified=changed, response=response)
 
 

@@ -142,6 +142,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.redis_cache.RedisCache"  # the same, without a new client per call
 # Public pages from that cache, invalidated by any change (core/cache.py). Off only to compare timings.
 PAGE_CACHE = env.bool("DJANGO_PAGE_CACHE", default=True)
 

@@ -28,9 +28,16 @@ def measure_url(code=KPM):
     return Measure.objects.get(code=code).get_absolute_url()
 
 
+def body(response):
+    """The bytes a client receives, whether the response was streamed (a whole CSV) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def queries_for(client, url, **headers):
+    """The response (read to the end, as a client does) and the SQL queries it cost."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
+        response.body = body(response)
     return response, len(queries)
 
 
@@ -45,7 +52,7 @@ def test_a_readers_second_request_is_served_from_the_cache_without_sql(client, r
         again, cached = queries_for(client, url)
         assert first.status_code == again.status_code == 200, url
         assert made > 0 and cached == 0, url
-        assert again.content == first.content, url
+        assert again.body == first.body, url
         assert again["Content-Type"] == first["Content-Type"], url
 
 
@@ -58,7 +65,7 @@ def test_an_officers_change_in_the_admin_is_on_every_page_at_once(reader, office
     saved = officer_client.post(change, post_back(form, title="Total recorded crime (restated)"))
     assert saved.status_code == 302, saved.content.decode()[:2000]
     for url in ("/measures/", measure_url(), "/api/v1/measures/", "/measures/status.csv"):
-        assert "Total recorded crime (restated)" in reader.get(url).content.decode(), url
+        assert "Total recorded crime (restated)" in body(reader.get(url)).decode(), url
 
 
 def served_and_fresh(reader, url):
@@ -147,6 +154,19 @@ def test_a_client_with_the_page_gets_304_by_etag_or_date_until_it_changes(client
     changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and "A new title" in changed.content.decode()
     assert changed["ETag"] != first["ETag"]
+
+
+def test_a_streamed_download_is_kept_once_sent_unless_it_is_too_large(reader, real_plan, settings):
+    first, made = queries_for(reader, "/measures/values.csv")
+    again, cached = queries_for(reader, "/measures/values.csv")
+    assert made > 0 and cached == 0 and again.body == first.body
+    assert again["Content-Disposition"] == first["Content-Disposition"] and again["ETag"]
+    assert reader.get("/measures/values.csv", HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+    settings.PAGE_CACHE_MAX_BYTES = 100  # too large to keep: made and streamed every time
+    first, _ = queries_for(reader, "/plans/actions.csv")
+    again, queries = queries_for(reader, "/plans/actions.csv")
+    assert queries > 0 and again.body == first.body
 
 
 def test_compressed_and_plain_copies_are_kept_apart(client, real_plan):
