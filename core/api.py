@@ -23,13 +23,16 @@ ERRORS = {
 }
 
 
-def documented(serializer, *, noun):
-    """Describe a read-only viewset's list and detail operations, with the errors each can give."""
+def documented(serializer, *, noun, list_serializer=None):
+    """Describe a read-only viewset's list and detail operations, with the errors each can give.
+
+    `list_serializer`, where given, is the shorter record the list gives (see the viewset).
+    """
     return extend_schema_view(
         list=extend_schema(
             summary=f"List {noun}",
             responses={
-                200: serializer(many=True),
+                200: (list_serializer or serializer)(many=True),
                 **ERRORS,
                 404: OpenApiResponse(ERROR, description="The page asked for is past the last page."),
             },

@@ -5,12 +5,13 @@ Only what residents may see: editions that are published or archived, never draf
 
 import django_filters
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import SourcedSerializer, WebURLField, documented
+from core.api import SourcedSerializer, WebURLField, absolute, documented
 from core.forms import choice_errors
 from priorities.filters import ActionFilter, public_editions
 from priorities.models import (
@@ -97,13 +98,14 @@ class PriorityThemeSerializer(SourcedSerializer):
         fields = ["id", "title", "sub_themes", "source", "provenance"]
 
 
-class PrioritySerializer(SourcedSerializer):
+class PrioritySummarySerializer(SourcedSerializer):
+    """A priority in the list: its themes are a link away, so a page of priorities costs the same however
+    many themes each has."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:priority-detail")
     web_url = WebURLField()
     edition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    themes = PriorityThemeSerializer(
-        many=True, read_only=True, source="top_themes", help_text="What this priority includes."
-    )
+    themes_url = serializers.SerializerMethodField(help_text="The priority's themes, from the themes list.")
 
     class Meta:
         model = Priority
@@ -119,11 +121,25 @@ class PrioritySerializer(SourcedSerializer):
             "introduction",
             "sia_summary",
             "editors_note",
-            "themes",
+            "themes_url",
             "updated_at",
             "source",
             "provenance",
         ]
+
+    def get_themes_url(self, priority) -> str:
+        return absolute(self.context, f"{reverse('api:theme-list')}?priority={priority.pk}")
+
+
+class PrioritySerializer(PrioritySummarySerializer):
+    """One priority, with what it includes: its themes and their sub-themes."""
+
+    themes = PriorityThemeSerializer(
+        many=True, read_only=True, source="top_themes", help_text="What this priority includes."
+    )
+
+    class Meta(PrioritySummarySerializer.Meta):
+        fields = [*PrioritySummarySerializer.Meta.fields, "themes"]
 
 
 class EditionFilter(django_filters.FilterSet):
@@ -139,24 +155,27 @@ class EditionFilter(django_filters.FilterSet):
         fields = ["edition"]
 
 
-@documented(PrioritySerializer, noun="priorities")
+@documented(PrioritySerializer, noun="priorities", list_serializer=PrioritySummarySerializer)
 class PriorityViewSet(ReadOnlyModelViewSet):
-    """The strategic priorities of each edition, with what each includes."""
+    """The strategic priorities of each edition: in the list, a link to each one's themes; one by one, its
+    themes and sub-themes."""
 
-    serializer_class = PrioritySerializer
     filterset_class = EditionFilter
-    queryset = (
-        Priority.objects.public()
-        .select_related("edition")
-        .prefetch_related(
+
+    def get_serializer_class(self):
+        return PrioritySummarySerializer if self.action == "list" else PrioritySerializer
+
+    def get_queryset(self):
+        priorities = Priority.objects.public().select_related("edition").order_by("-edition__start_year", "number")
+        if self.action == "list":
+            return priorities
+        return priorities.prefetch_related(
             Prefetch(
                 "themes",
                 queryset=Theme.objects.filter(parent__isnull=True).prefetch_related("sub_themes"),
                 to_attr="top_themes",
             )
         )
-        .order_by("-edition__start_year", "number")
-    )
 
 
 class ThemeSerializer(SourcedSerializer):
