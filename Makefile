@@ -6,7 +6,7 @@ PORT ?= 8000
 # `make run` is a developer's local copy: debug on, SQLite unless DATABASE_URL says otherwise.
 LOCAL := DJANGO_ENV_FILE=.env DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run serve loadtest backup restore test install install-dev lock assets migrate loadplan loadplan-illustrative officer lint format check clean
+.PHONY: run serve loadtest bench backup restore test install install-dev lock assets migrate loadplan loadplan-illustrative officer lint format check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,12 @@ serve: install
 ## seconds (60); FAULT=postgres restarts PostgreSQL half-way, FAULT=redis stops Redis half-way.
 loadtest: install
 	$(BIN)/python bench/loadtest.py
+
+## Benchmark and write docs/benchmarks.md: wrk on every kind of page, API list and CSV against a static file
+## (warm, as `make serve` runs), then queries and time per page at 1x, 10x and 100x the plan, each in a
+## scratch database (kcpp_bench_Nx on the server of DATABASE_URL, else SQLite). BENCH_SECONDS per address (10).
+bench: install
+	DATABASE_URL="$(DATABASE_URL)" CACHE_URL="$(CACHE_URL)" BENCH_SECONDS="$(BENCH_SECONDS)" $(BIN)/python bench/bench.py
 
 ## Back up the database and the uploaded papers into backups/<time> (or DIR=path): pg_dump for
 ## PostgreSQL, SQLite's online backup otherwise. The portal may keep serving meanwhile.
