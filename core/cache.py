@@ -165,7 +165,8 @@ class PublicPageCacheMiddleware:
                 copy = HttpResponse(b"".join(kept), status=response.status_code)
                 for header, value in response.items():
                     copy[header] = value
-                set_response_etag(copy)
+                if not copy.has_header("ETag"):
+                    set_response_etag(copy)  # one the view gave stays, so a client that has it gets 304
                 self.store(key, copy, generation)
 
         response.streaming_content = chunks()

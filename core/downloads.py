@@ -1,17 +1,21 @@
 """CSV downloads: RFC 4180 via the csv module, UTF-8, plain numbers, and no formulas for spreadsheets to run.
 
 Every app's downloads are written here; each app builds its own rows (priorities/csv_export.py for the
-actions, measures/csv_export.py for the values).
+actions, measures/csv_export.py for the values). A download is streamed: its rows are written as they
+are read from the database (`.iterator()`), so it takes the same memory however long it is.
 """
 
 import csv
+import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+
+from core.cache import current_generation
 
 # A text cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,14 +39,54 @@ def cell(value):
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_response(filename, header, rows):
-    """A CSV download named `filename`, with one header row and the given rows."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)  # the default dialect quotes as RFC 4180 says and ends lines with CRLF
-    writer.writerow(header)
+# Rows read from the database at a time for a download (the `chunk_size` of its `.iterator()`), and
+# written to the client at a time.
+CHUNK = 1000
+
+
+class _Line:
+    """Where the csv module writes a row: it hands the row's text straight back."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(header, rows):
+    """The CSV text of one header row and `rows` (any iterable: a generator reading the database), in pieces."""
+    writer = csv.writer(_Line())  # the default dialect quotes as RFC 4180 says and ends lines with CRLF
+    lines = [writer.writerow(header)]
     for row in rows:
-        writer.writerow([cell(value) for value in row])
+        lines.append(writer.writerow([cell(value) for value in row]))
+        if len(lines) >= CHUNK:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
+
+
+def content_etag():
+    """An ETag for a download made now, without reading it: the page cache's content generation, which any
+    change to the plan, its measures or its meetings replaces (core/cache.py), and the day, as what an
+    action's flag says depends on it. None while the cache cannot be asked."""
+    try:
+        generation = current_generation()
+    except Exception:  # the cache client's own errors: no ETag, and the download is made as ever
+        return None
+    if generation is None:
+        return None
+    return f'"{hashlib.sha256(f"{generation} {timezone.localdate()}".encode()).hexdigest()[:32]}"'
+
+
+def csv_response(filename, header, rows):
+    """A CSV download named `filename`, with one header row and `rows`, streamed as they come.
+
+    Check the request before calling this (a wrong filter is a 400 before any row is sent): `rows` are
+    read only as the response is sent, and not at all for a client that has this version already
+    (ConditionalGetMiddleware answers 304 to its If-None-Match: it cannot hash a streamed body itself).
+    """
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if etag := content_etag():
+        response["ETag"] = etag
     return response
 
 

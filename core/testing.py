@@ -17,6 +17,15 @@ def text(page):
     return re.sub(r" ([.,:;])", r"\1", words).strip()
 
 
+def body(response):
+    """The bytes a response sends, streamed (a CSV download) or not; a stream is read once and kept."""
+    if not response.streaming:
+        return response.content
+    if not hasattr(response, "streamed"):
+        response.streamed = b"".join(response.streaming_content)
+    return response.streamed
+
+
 def title(response):
     """The page's title, as a browser tab or screen reader announces it."""
     return unescape(re.search(r"<title>(.*?)</title>", response.content.decode(), flags=re.S).group(1).strip())

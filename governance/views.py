@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.pagination import PagedListMixin
 from governance.filters import MeetingFilter
 from governance.models import (
     NEWEST_FIRST,
@@ -149,12 +150,12 @@ class BodyDetailView(DetailView):
         return context
 
 
-class MeetingListView(ListView):
+class MeetingListView(PagedListMixin, ListView):
     """Public meetings, newest first, filtered by body and year; a bad filter value gets a clear message, not a 500."""
 
     template_name = "governance/meeting_list.html"
     context_object_name = "meetings"
-    paginate_by = 25
+    list_name = "the meetings"
 
     def get_queryset(self):
         self.filterset = MeetingFilter(self.request.GET or None)
@@ -164,6 +165,10 @@ class MeetingListView(ListView):
         meetings = self.filterset.qs.select_related("body").order_by(NEWEST_FIRST, "body__order", "body__name", "-pk")
         return meetings.with_minutes_published()
 
+    def get_paginate_by(self, queryset):
+        # A wrong filter shows no meetings, and no page of them is missing.
+        return None if self.filterset.form.errors else super().get_paginate_by(queryset)
+
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         if context["has_errors"]:
@@ -172,14 +177,11 @@ class MeetingListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
-        params.pop("page", None)
         form = self.filterset.form
         context.update(
             form=form,
             has_errors=bool(form.errors),
-            is_filtered=any(params.get(name) for name in self.filterset.filters),
-            query=params.urlencode(),
+            is_filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
             breadcrumbs=[("Home", reverse("home")), ("Meetings", None)],
         )
         return context

@@ -4,7 +4,8 @@ They live in the project package because they draw on all three apps, and `prior
 must not depend on the others.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -35,7 +36,27 @@ def robots_txt(request):
 
 def measures_with_status():
     """Measures with their latest published readings, so each one's status costs no extra query."""
-    return Measure.objects.with_latest().select_related("lead_partner").order_by("number")
+    return Measure.objects.with_latest().select_related("lead_partner").order_by("number", "pk")
+
+
+# How many of a priority's themes, actions or measures its own page and the plan on a page list; the rest
+# are a link away, so that a page costs the same however many there are. The plan has at most 11 of any.
+SHOWN = 12
+# How many measures the open data page lists with their own downloads (the plan has 23).
+DOWNLOADS_LISTED = 25
+
+
+def how_many(records):
+    """How many of `records` (filtered by `OuterRef`s) there are, as a number for each outer row: a subquery,
+    so that two counts in one query do not multiply each other's joins."""
+    counted = records.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
+    return Subquery(counted)
+
+
+def first_of_each_priority(measures, count):
+    """The first `count` of each priority's `measures`, in order, as a subquery of their ids."""
+    place = Window(RowNumber(), partition_by=F("priority"), order_by=[F("number").asc(), F("pk").asc()])
+    return measures.annotate(place=place).filter(place__lte=count).values("pk")
 
 
 class HomeView(TemplateView):
@@ -48,14 +69,13 @@ class HomeView(TemplateView):
         edition = PlanEdition.objects.current()
         context["edition"] = edition
         if edition is not None:
-            priorities = list(
-                edition.priorities.annotate(action_count=Count("actions", distinct=True)).prefetch_related(
-                    Prefetch("measures", queryset=measures_with_status())
-                )
+            priorities = edition.priorities.annotate(
+                action_count=how_many(Action.objects.filter(priority=OuterRef("pk"))),
+                measure_count=how_many(Measure.objects.filter(priority=OuterRef("pk"))),
             )
-            summary = StatusSummary.of(measure for priority in priorities for measure in priority.measures.all())
+            summary = Measure.objects.filter(priority__edition=edition).status_summary()
             context.update(
-                priorities=priorities,
+                priorities=list(priorities),
                 status_counts=summary.counts,
                 measure_count=summary.total,
                 has_illustrative=summary.has_illustrative,
@@ -70,7 +90,10 @@ class HomeView(TemplateView):
 
 
 class PlanOnAPageView(TemplateView):
-    """The outcome framework: every measure of the current plan, by priority, with its status."""
+    """The outcome framework: the measures of the current plan, by priority, with their status.
+
+    Each priority lists its first `SHOWN` measures and links to the status page for all of them.
+    """
 
     template_name = "pages/plan_on_a_page.html"
 
@@ -80,10 +103,14 @@ class PlanOnAPageView(TemplateView):
         context["edition"] = edition
         context["breadcrumbs"] = [("Home", reverse("home")), ("Plan on a page", None)]
         if edition is not None:
+            of_edition = Measure.objects.filter(priority__edition=edition)
+            shown = measures_with_status().filter(pk__in=first_of_each_priority(of_edition, SHOWN))
             priorities = list(
-                edition.priorities.prefetch_related(Prefetch("measures", queryset=measures_with_status()))
+                edition.priorities.annotate(
+                    measure_count=how_many(Measure.objects.filter(priority=OuterRef("pk")))
+                ).prefetch_related(Prefetch("measures", queryset=shown))
             )
-            summary = StatusSummary.of(measure for priority in priorities for measure in priority.measures.all())
+            summary = of_edition.status_summary()
             context.update(
                 priorities=priorities,
                 status_counts=summary.counts,
@@ -93,27 +120,36 @@ class PlanOnAPageView(TemplateView):
 
 
 class PriorityDetailView(TemplateView):
-    """A strategic priority: what it includes, what the Board will do, its measures and the evidence."""
+    """A strategic priority: what it includes, what the Board will do, its measures and the evidence.
+
+    Each of its lists shows its first `SHOWN`, and links to the whole list where there are more: the
+    actions' own pages, the status page for the current plan's measures, and `?themes=all` for the themes.
+    """
 
     template_name = "pages/priority_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        of_priority = OuterRef("pk")
         priority = get_object_or_404(
             Priority.objects.public()
             .select_related("edition")
-            .prefetch_related(
-                Prefetch("themes", queryset=Theme.objects.filter(parent=None).prefetch_related("sub_themes")),
-                Prefetch(
-                    "actions",
-                    queryset=Action.objects.with_status().select_related("lead_body").prefetch_related("lead_partners"),
-                ),
-                Prefetch("measures", queryset=measures_with_status()),
+            .annotate(
+                theme_count=how_many(Theme.objects.filter(priority=of_priority, parent=None)),
+                action_count=how_many(Action.objects.filter(priority=of_priority)),
+                measure_count=how_many(Measure.objects.filter(priority=of_priority)),
             ),
             edition__slug=self.kwargs["edition"],
             slug=self.kwargs["slug"],
         )
-        measures = list(priority.measures.all())
+        themes = Theme.objects.filter(priority=priority, parent=None).prefetch_related("sub_themes")
+        actions = (
+            Action.objects.filter(priority=priority)
+            .with_status()
+            .select_related("priority__edition", "lead_body")
+            .prefetch_related("lead_partners")
+        )
+        measures = list(measures_with_status().filter(priority=priority)[:SHOWN])
         edition = priority.edition
         today = timezone.localdate()
         context["breadcrumbs"] = [
@@ -121,11 +157,17 @@ class PriorityDetailView(TemplateView):
             (edition.title, reverse("priorities:edition-detail", kwargs={"slug": edition.slug})),
             (f"Priority {priority.number}", None),
         ]
+        slugs = {"edition": edition.slug, "priority": priority.slug}
+        actions = list(actions[:SHOWN])
         context.update(
             priority=priority,
-            edition=priority.edition,
-            actions=[(action, action.flag(as_of=today)) for action in priority.actions.all()],
+            edition=edition,
+            themes=list(themes if self.request.GET.get("themes") == "all" else themes[:SHOWN]),
+            actions=[(action, action.flag(as_of=today)) for action in actions],
+            action_records=actions,
+            all_actions_url=reverse("priorities:action-list", kwargs=slugs),
             measures=measures,
+            all_measures_url=f"{reverse('measures:status')}?priority={priority.slug}" if edition.is_current else "",
             has_illustrative=StatusSummary.of(measures).has_illustrative,
         )
         return context
@@ -135,7 +177,7 @@ class SearchView(TemplateView):
     """Search the public priorities, actions, measures and meetings."""
 
     template_name = "pages/search.html"
-    limit = 50
+    limit = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -159,8 +201,10 @@ class SearchView(TemplateView):
         items = AgendaItem.objects.filter(meeting__is_published=True).select_related("meeting__body")
         results = {
             "priorities": priorities.filter(
-                Q(title__icontains=query) | Q(introduction__icontains=query) | Q(themes__title__icontains=query)
-            ).distinct(),
+                Q(title__icontains=query)
+                | Q(introduction__icontains=query)
+                | Exists(Theme.objects.filter(priority=OuterRef("pk"), title__icontains=query))
+            ),
             "actions": actions.filter(text__icontains=query),
             "measures": measures.filter(
                 Q(title__icontains=query) | Q(plan_wording__icontains=query) | Q(code__iexact=query)
@@ -169,9 +213,13 @@ class SearchView(TemplateView):
                 Q(title__icontains=query) | Q(description__icontains=query) | Q(minute__icontains=query)
             ),
         }
-        results = {name: list(queryset[: self.limit]) for name, queryset in results.items()}
+        # One more than shown, to know whether there are more without counting them all.
+        results = {name: list(queryset[: self.limit + 1]) for name, queryset in results.items()}
+        context["more"] = [name for name, found in results.items() if len(found) > self.limit]
+        results = {name: found[: self.limit] for name, found in results.items()}
         context["results"] = results
         context["total"] = sum(len(found) for found in results.values())
+        context["limit"] = self.limit
         return context
 
 
@@ -211,11 +259,13 @@ class OpenDataView(TemplateView):
         measures = []
         if edition is not None:
             measures = Measure.objects.filter(priority__edition=edition).select_related("priority")
-            measures = measures.order_by("priority__number", "number")
+            # One more than listed, to know whether to say there are more.
+            measures = list(measures.order_by("priority__number", "number", "pk")[: DOWNLOADS_LISTED + 1])
         final_only = "final (the downloads hold final figures only: provisional figures are never published)"
         context.update(
             edition=edition,
-            measures=measures,
+            measures=measures[:DOWNLOADS_LISTED],
+            more_measures=len(measures) > DOWNLOADS_LISTED,
             values_published=ReportedValue.objects.published().exists(),
             value_columns=VALUE_COLUMNS,
             action_columns=ACTION_COLUMNS,

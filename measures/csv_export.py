@@ -5,8 +5,12 @@ have the same columns and the same figures. Only what residents may see is publi
 `ReportedValue.objects.published()` decides which values those are.
 """
 
-from collections import defaultdict
+from itertools import groupby
+from operator import attrgetter
 
+from django.db.models import Case, Q, Value, When
+
+from core.downloads import CHUNK
 from measures import status as rules
 from measures.models import KIRKLEES_GSS_CODE, ReportedValue
 from measures.status import MeasureStatus
@@ -60,24 +64,14 @@ VALUE_COLUMNS = [
 ]
 VALUE_CSV_HEADER = [name for name, _ in VALUE_COLUMNS]
 
-
-def statuses_at_the_time(values):
-    """{value id: status label} for the Kirklees-wide values among `values`, in one query.
-
-    Each is assessed against the value before it in its measure's whole series, even where a filter
-    left that one out, so a row's status never depends on which rows were asked for.
-    """
-    measures = {value.measure_id: value.measure for value in values if value.locality_id is None}
-    series = defaultdict(list)
-    if measures:
-        everything = ReportedValue.objects.published().kirklees_wide().filter(measure_id__in=measures)
-        for value in everything.order_by("measure_id", "period_start", "period_end"):
-            series[value.measure_id].append(value)
-    return {
-        pk: status.label
-        for measure_id, values_of_measure in series.items()
-        for pk, status in rules.statuses_at_the_time(measures[measure_id], values_of_measure).items()
-    }
+# The long texts of the measure and priority a value's row names, which no column holds.
+LONG_TEXTS = [
+    "measure__plan_wording",
+    "measure__definition",
+    "measure__priority__introduction",
+    "measure__priority__sia_summary",
+    "measure__priority__editors_note",
+]
 
 
 def value_row(value, status):
@@ -107,7 +101,30 @@ def value_row(value, status):
 
 
 def value_rows(values):
-    """The CSV rows of `values` (published values, filtered as wanted), in order: two queries in all."""
-    values = list(values.select_related("measure__priority", "locality").in_row_order())
-    status_of = statuses_at_the_time(values)
-    return [value_row(value, status_of.get(value.pk, "")) for value in values]
+    """The CSV rows of `values` (published values, filtered as wanted), in order, read as they are written.
+
+    A Kirklees-wide figure's status is the one it gave its measure then, assessed against the figure
+    before it in the measure's whole series, even where a filter left that one out, so a row's status
+    never depends on which rows were asked for. So one query reads each measure's series beside the
+    rows asked for, a measure at a time, in the rows' order: however many rows, one query and one
+    measure's figures in memory.
+    """
+    wanted = Q(pk__in=values.values("pk"))
+    rows = (
+        ReportedValue.objects.published()
+        .filter(measure__in=values.values("measure"))
+        .filter(wanted | Q(locality__isnull=True))
+        .annotate(is_wanted=Case(When(wanted, then=Value(True)), default=Value(False)))
+        .select_related("measure__priority", "locality")
+        # The plan's long texts are no column of the file: left in the database, a chunk of rows is small.
+        .defer(*LONG_TEXTS)
+        .in_row_order()
+    )
+    for _, of_measure in groupby(rows.iterator(chunk_size=CHUNK), key=attrgetter("measure_id")):
+        of_measure = list(of_measure)
+        kirklees = [value for value in of_measure if value.locality_id is None]
+        status_of = rules.statuses_at_the_time(of_measure[0].measure, kirklees) if kirklees else {}
+        for value in of_measure:
+            if value.is_wanted:
+                status = status_of.get(value.pk)
+                yield value_row(value, status.label if status else "")

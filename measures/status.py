@@ -11,16 +11,21 @@ A status is judged only on figures for the measure's own reporting period (`judg
 annual measure on full years. A figure for a shorter period (a quarter of an annual measure, say) is
 shown beside the status as the year to date, never instead of it.
 
-Nothing here runs a query: give it readings (see `Measure.objects.with_latest()`).
+Nothing here runs a query: give it readings (see `Measure.objects.with_latest()`). The same rules are
+written in SQL beside them (`assessed_in_sql()`), so that measures can be counted and filtered by status
+in the database however many there are; a test holds the two to the same answers.
 """
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Case, DecimalField, F, Func, IntegerField, OuterRef, Value, When, Window
+from django.db.models.functions import Greatest, Lag
+from django.db.models.lookups import Exact, In, IsNull
 
 
 class Direction(models.TextChoices):
@@ -235,6 +240,57 @@ def _still_to_be_confirmed(measure):
     return "the target is still to be confirmed"
 
 
+# ---- the same rules in SQL, for counting and filtering measures in the database --------------------
+
+
+class DaysBetween(Func):
+    """`(end - start).days` in SQL: the whole days from one date to another."""
+
+    template = "(%(expressions)s)"  # PostgreSQL: a date minus a date is a number of days
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, start, end):
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+# The SQL below reads a reported value in a subquery of its measure's: the measure's own fields are the
+# outer query's (`OuterRef`), with no join to ask for them again.
+
+# +1 where higher is better, -1 where lower is: a difference times this is how much better it is.
+_BETTER_WAY = Case(When(Exact(OuterRef("direction"), Direction.LOWER), then=Value(-1)), default=Value(1))
+
+
+def _years_since(start_end):
+    """`max(1, round(days / 365.25))` in whole numbers, from `start_end` to the reading's end: round(4d / 1461)
+    is (4d + 730) // 1461, as no whole number of days is exactly half way."""
+    days = DaysBetween(start_end, F("period_end"))
+    return Greatest(Value(1), (days * Value(4) + Value(730)) / Value(1461))
+
+
+def _change_per_year_target_sql():
+    """`_change_per_year_target` in SQL: the baseline, else the reading before (`previous_value`, ending
+    `previous_end`), moved by the change per year for each year since."""
+
+    def moved(start, start_end):
+        return start + OuterRef("target_value") * _years_since(start_end) * _BETTER_WAY
+
+    from_baseline = IsNull(OuterRef("baseline_value"), False) & IsNull(OuterRef("baseline_period_end"), False)
+    return (
+        (from_baseline, moved(OuterRef("baseline_value"), OuterRef("baseline_period_end"))),
+        (IsNull(F("previous_end"), False), moved(F("previous_value"), F("previous_end"))),
+    )
+
+
 @dataclass(frozen=True)
 class TargetRule:
     """How one kind of target is judged, explained and drawn."""
@@ -253,6 +309,9 @@ class TargetRule:
     why_not_set: Callable
     # How the chart draws it: "level", one line at the latest target, or "path", a target for each reading.
     chart: str = "level"
+    # `target` in SQL, over a reported value (see `assessed_in_sql`): (condition or None for always, figure)
+    # pairs, the first whose condition holds giving the figure; none where the target is never applied.
+    target_in_sql: tuple = field(kw_only=True)
 
 
 _below_baseline = _baseline_words("below")
@@ -262,16 +321,34 @@ _above_threshold = _threshold_words("above")
 
 RULES = {
     TargetKind.BELOW_BASELINE: TargetRule(
-        "baseline_value", _baseline_target, True, _below_baseline[0], _below_baseline[1], _below_baseline[2]
+        "baseline_value",
+        _baseline_target,
+        True,
+        *_below_baseline,
+        target_in_sql=((None, OuterRef("baseline_value")),),
     ),
     TargetKind.ABOVE_BASELINE: TargetRule(
-        "baseline_value", _baseline_target, True, _above_baseline[0], _above_baseline[1], _above_baseline[2]
+        "baseline_value",
+        _baseline_target,
+        True,
+        *_above_baseline,
+        target_in_sql=((None, OuterRef("baseline_value")),),
     ),
     TargetKind.BELOW_THRESHOLD: TargetRule(
-        "target_value", _fixed_target, True, *_below_threshold, _still_to_be_confirmed
+        "target_value",
+        _fixed_target,
+        True,
+        *_below_threshold,
+        _still_to_be_confirmed,
+        target_in_sql=((None, OuterRef("target_value")),),
     ),
     TargetKind.ABOVE_THRESHOLD: TargetRule(
-        "target_value", _fixed_target, True, *_above_threshold, _still_to_be_confirmed
+        "target_value",
+        _fixed_target,
+        True,
+        *_above_threshold,
+        _still_to_be_confirmed,
+        target_in_sql=((None, OuterRef("target_value")),),
     ),
     TargetKind.CHANGE_PER_YEAR: TargetRule(
         "target_value",
@@ -281,6 +358,7 @@ RULES = {
         _change_per_year_applied,
         _still_to_be_confirmed,
         chart="path",
+        target_in_sql=_change_per_year_target_sql(),
     ),
     TargetKind.SET_ELSEWHERE: TargetRule(
         "target_value",
@@ -291,6 +369,7 @@ RULES = {
         lambda measure: (
             f"the target is to mirror the {measure.target_set_by}, and that figure has not been recorded here yet"
         ),
+        target_in_sql=((None, OuterRef("target_value")),),
     ),
     TargetKind.NOT_SET: TargetRule(
         None,
@@ -299,6 +378,7 @@ RULES = {
         lambda measure: "To be confirmed",
         lambda measure, target, previous: "",
         _still_to_be_confirmed,
+        target_in_sql=(),
     ),
 }
 
@@ -363,6 +443,76 @@ def assess(measure, latest, previous=None):
     else:
         status = MeasureStatus.OFF_TRACK
     return Assessment(status, status.label, f"{status.label}: {body}; {direction}")
+
+
+def target_is_set_in_sql(field=F):
+    """`target_is_set()` in SQL, over measures; with `field=OuterRef`, over a subquery of a measure's values:
+    the field its kind of target needs is recorded."""
+    kinds_needing = {}
+    for kind, rule in RULES.items():
+        if rule.needs is not None:
+            kinds_needing.setdefault(rule.needs, []).append(kind)
+    needed = Case(*(When(In(field("target_kind"), kinds), then=field(needs)) for needs, kinds in kinds_needing.items()))
+    return IsNull(needed, False)
+
+
+# Values have at most three decimal places, so any two differ by 0.001 or more, or not at all. Comparing
+# with half of that to spare decides as exact arithmetic does on SQLite too, which keeps decimals as
+# floating point (where 46.3 - 47.9 is not quite -1.6).
+_HALF = Value(Decimal("0.0005"))
+
+
+def unassessed_in_sql():
+    """`assess()` in SQL for a measure without a reading to judge: no data yet, unless its target is not set."""
+    return Case(
+        When(target_is_set_in_sql(), then=Value(MeasureStatus.NO_DATA.value)),
+        default=Value(MeasureStatus.TARGET_NOT_SET.value),
+    )
+
+
+def assessed_in_sql(readings):
+    """`assess()` in SQL: annotate each reported value with `measure_status`, the status it gives its measure
+    as its latest reading.
+
+    `readings` are one measure's readings of one kind of period (a change per year without a baseline
+    is measured from the one before among them). For counting and filtering measures by status in the
+    database (`Measure.objects.with_status()`); the pages' words still come from `assess()`. Kept shallow:
+    SQLite refuses expressions nested much deeper.
+    """
+    # The kinds whose target is the same figure share a branch: the shorter the SQL, the sooner it is made.
+    kinds_of = {}
+    for kind, rule in RULES.items():
+        for condition, figure in rule.target_in_sql:
+            kinds_of.setdefault((condition, figure), []).append(kind)
+
+    def kind_in(kinds):
+        return In(OuterRef("target_kind"), kinds)
+
+    target = Case(
+        *(
+            When(kind_in(kinds) if condition is None else kind_in(kinds) & condition, then=figure)
+            for (condition, figure), kinds in kinds_of.items()
+        ),
+        output_field=DecimalField(),
+    )
+    # How much better than the target the value is: at least a thousandth where it must be beyond it.
+    needed = Case(When(kind_in([kind for kind, rule in RULES.items() if rule.strict]), then=_HALF), default=-_HALF)
+    status = Case(
+        When(~target_is_set_in_sql(OuterRef), then=Value(MeasureStatus.TARGET_NOT_SET.value)),
+        When(better_by__isnull=True, then=Value(MeasureStatus.NO_DATA.value)),
+        When(better_by__gte=needed, then=Value(MeasureStatus.ON_TRACK.value)),
+        When(better_by__gte=-OuterRef("tolerance") - _HALF, then=Value(MeasureStatus.WITHIN_TOLERANCE.value)),
+        default=Value(MeasureStatus.OFF_TRACK.value),
+    )
+    oldest_first = [F("period_end").asc(), F("period_start").asc()]
+    return (
+        readings.annotate(
+            previous_value=Window(Lag("value"), order_by=oldest_first),
+            previous_end=Window(Lag("period_end"), order_by=oldest_first),
+        )
+        .annotate(better_by=(F("value") - target) * _BETTER_WAY)
+        .annotate(measure_status=status)
+    )
 
 
 def travel(measure, latest, previous):
@@ -448,8 +598,13 @@ class StatusSummary:
         """From measures loaded with `Measure.objects.with_latest()`: no query."""
         measures = list(measures)
         tally = Counter(measure.status.code for measure in measures)
+        return cls.tallied(tally, len(measures), any_illustrative(measure.latest_reading for measure in measures))
+
+    @classmethod
+    def tallied(cls, tally, total, has_illustrative):
+        """From a count of measures by status code (see `Measure.objects.status_summary()`)."""
         counts = [
             StatusCount(Assessment(status.value, status.label, ""), tally.get(status.value, 0))
             for status in MeasureStatus
         ]
-        return cls(counts, len(measures), any_illustrative(measure.latest_reading for measure in measures))
+        return cls(counts, total, has_illustrative)

@@ -2,8 +2,10 @@
 
 Only what residents may see: measures of published or archived editions (never drafts), and only
 the values `ReportedValue.objects.published()` gives (never provisional ones). Each page costs a
-fixed number of queries: statuses come from `Measure.objects.with_latest()` and are computed in
-Python by measures/status.py.
+fixed number of queries, however many measures and values there are: each row's status comes from
+`Measure.objects.with_latest()` and is computed in Python by measures/status.py; the counts by status
+and the status filter are worked out in the database (`Measure.objects.with_status()`). The CSVs are
+streamed, a chunk of rows at a time.
 """
 
 from dataclasses import dataclass
@@ -15,7 +17,8 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from core.downloads import csv_response, filter_errors_response
+from core.downloads import CHUNK, csv_response, filter_errors_response
+from core.pagination import PagedListMixin
 from measures import status as rules
 from measures.charts import line_chart
 from measures.csv_export import VALUE_CSV_HEADER, value_rows
@@ -59,11 +62,29 @@ class StatusRow:
         return self.measure.show(self.locality_latest)
 
 
-class MeasureStatusView(FilterView):
-    """Every measure of the current plan with its status, by priority, for the scrutiny committee."""
+def status_table(edition):
+    """The measures of the status table and of its CSV, in the table's order, each with its latest readings."""
+    if edition is None:
+        return Measure.objects.none()
+    return (
+        Measure.objects.filter(priority__edition=edition)
+        .with_latest()
+        .select_related("priority", "lead_partner")
+        .defer("plan_wording", "definition", "priority__introduction", "priority__sia_summary")
+        .order_by("priority__number", "number", "pk")
+    )
+
+
+class MeasureStatusView(PagedListMixin, FilterView):
+    """Every measure of the current plan with its status, by priority, for the scrutiny committee.
+
+    In pages of 25, or all on one page to print (`?page=all`). The counts by status are of every
+    measure the filters match, counted in the database (`status_summary()`), not only this page's.
+    """
 
     filterset_class = MeasureFilter
     template_name = "measures/measure_status.html"
+    list_name = "the measures"  # in pages of 25: the plan's own 23 fit on the first
 
     def get(self, request, *args, **kwargs):
         self.edition = PlanEdition.objects.current()
@@ -73,14 +94,7 @@ class MeasureStatusView(FilterView):
         return response
 
     def get_queryset(self):
-        if self.edition is None:
-            return Measure.objects.none()
-        return (
-            Measure.objects.filter(priority__edition=self.edition)
-            .with_latest()
-            .select_related("priority", "lead_partner")
-            .order_by("priority__number", "number")
-        )
+        return status_table(self.edition)
 
     @property
     def filters_valid(self):
@@ -95,31 +109,36 @@ class MeasureStatusView(FilterView):
         names = self.filterset.form.fields
         return urlencode([(name, self.request.GET[name]) for name in names if self.request.GET.get(name)])
 
-    def rows(self):
-        if not self.filters_valid or self.edition is None:
-            return []
-        locality = self.locality
-        return [StatusRow.of(measure, locality=locality) for measure in self.object_list]
+    def get_paginate_by(self, queryset):
+        # A wrong filter shows no measures, and no page of them is missing.
+        return super().get_paginate_by(queryset) if self.filters_valid else None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.summary.total  # counted with the statuses: no query of its own
+        return paginator
 
     def get_context_data(self, **kwargs):
+        shown = self.filters_valid and self.edition is not None
+        self.summary = self.object_list.status_summary() if shown else StatusSummary.tallied({}, 0, False)
         context = super().get_context_data(**kwargs)
-        rows = self.rows()
+        locality = self.locality if shown else None
+        rows = [StatusRow.of(measure, locality=locality) for measure in context["object_list"]] if shown else []
         groups = []
         for row in rows:
             if not groups or groups[-1]["priority"] != row.measure.priority:
                 groups.append({"priority": row.measure.priority, "rows": []})
             groups[-1]["rows"].append(row)
-        summary = StatusSummary.of(row.measure for row in rows)
         query = self.filter_query()
         context.update(
             edition=self.edition,
             filters_valid=self.filters_valid,
             has_filters=bool(query),
-            locality=self.locality if self.filters_valid else None,
+            locality=locality,
             groups=groups,
-            row_count=len(rows),
-            status_counts=summary.counts,
-            any_illustrative=any(row.is_illustrative for row in rows),
+            row_count=self.summary.total,
+            status_counts=self.summary.counts,
+            any_illustrative=self.summary.has_illustrative or any(row.is_illustrative for row in rows),
             csv_url=reverse("measures:status-csv") + (f"?{query}" if query else ""),
             breadcrumbs=[("Home", reverse("home")), ("Measure status", None)],
         )
@@ -144,40 +163,47 @@ STATUS_CSV_HEADER = [
 ]
 
 
-class MeasureStatusCSVView(MeasureStatusView):
-    """The status table as CSV: the same filters, the same rows and the same columns as the page."""
+def status_row(measure, locality):
+    """A measure's row of the status table as CSV, with `locality`'s latest figure if one was chosen."""
+    row = StatusRow.of(measure, locality=locality)
+    latest = row.latest
+    cells = [
+        f"{measure.priority.number}. {measure.priority.title}",
+        measure.code,
+        measure.title,
+        measure.baseline_value,
+        measure.baseline_period,
+        latest.value if latest else None,
+        latest.period_label if latest else "",
+        measure.target_text,
+        row.status.label,
+        row.travel.label,
+        measure.lead_partner.name if measure.lead_partner else "",
+        measure.unit_text,
+        row.is_illustrative,
+        measure.provenance,
+    ]
+    if locality is not None:
+        here = row.locality_latest
+        cells[7:7] = [locality.name, here.value if here else None, here.period_label if here else ""]
+    return cells
 
-    def render_to_response(self, context, **response_kwargs):
-        if not self.filters_valid:
-            return filter_errors_response(self.filterset)
-        locality = context["locality"]
+
+class MeasureStatusCSVView(View):
+    """The status table as CSV: the same filters, the same rows and the same columns as the page, all pages."""
+
+    def get(self, request):
+        edition = PlanEdition.objects.current()
+        filterset = MeasureFilter(request.GET or None, queryset=status_table(edition), request=request)
+        valid = not filterset.is_bound or filterset.is_valid()
+        if not valid and edition is not None:
+            return filter_errors_response(filterset)
+        locality = filterset.form.cleaned_data.get("locality") if filterset.is_bound and valid else None
         header = list(STATUS_CSV_HEADER)
         if locality is not None:
             header[7:7] = ["locality", "locality_latest_value", "locality_latest_period"]
-        rows = []
-        for group in context["groups"]:
-            for row in group["rows"]:
-                measure, latest = row.measure, row.latest
-                cells = [
-                    f"{measure.priority.number}. {measure.priority.title}",
-                    measure.code,
-                    measure.title,
-                    measure.baseline_value,
-                    measure.baseline_period,
-                    latest.value if latest else None,
-                    latest.period_label if latest else "",
-                    measure.target_text,
-                    row.status.label,
-                    row.travel.label,
-                    measure.lead_partner.name if measure.lead_partner else "",
-                    measure.unit_text,
-                    row.is_illustrative,
-                    measure.provenance,
-                ]
-                if locality is not None:
-                    here = row.locality_latest
-                    cells[7:7] = [locality.name, here.value if here else None, here.period_label if here else ""]
-                rows.append(cells)
+        measures = filterset.qs if valid else Measure.objects.none()  # no plan published: the header alone
+        rows = (status_row(measure, locality) for measure in measures.iterator(chunk_size=CHUNK))
         filename = f"measure-status-{locality.slug}.csv" if locality else "measure-status.csv"
         return csv_response(filename, header, rows)
 
@@ -282,7 +308,7 @@ class MeasureDetailView(DetailView):
 
 
 class MeasureValuesCSVView(View):
-    """A measure's final values as tidy open data: the rows the all-measures CSV has for it."""
+    """A measure's final values as tidy open data: the rows the all-measures CSV has for it, streamed."""
 
     def get(self, request, code):
         measure = get_object_or_404(Measure.objects.public(), code=code)  # a draft's measure is not found
@@ -291,7 +317,7 @@ class MeasureValuesCSVView(View):
 
 
 class ValuesCSVView(View):
-    """Every public measure's final values as tidy open data, filtered with the API's parameters."""
+    """Every public measure's final values as tidy open data, filtered with the API's parameters, streamed."""
 
     def get(self, request):
         filterset = ReportedValueFilter(request.GET, queryset=ReportedValue.objects.published(), request=request)

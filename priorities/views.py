@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.downloads import csv_response, filter_errors_response
+from core.pagination import PagedListMixin
 from priorities.csv_export import ACTION_CSV_HEADER, action_rows
 from priorities.filters import ActionFilter
 from priorities.models import Action, PlanEdition, Priority, ProgressUpdate
@@ -112,8 +113,54 @@ class ActionDetailView(DetailView):
         return context
 
 
+class ActionListView(PagedListMixin, ListView):
+    """Everything the Board will do under one priority, in pages: where the priority's own page, which lists
+    the first few, sends readers for the rest."""
+
+    template_name = "priorities/action_list.html"
+    list_name = "this priority’s actions"
+
+    def get(self, request, *args, **kwargs):
+        self.priority = get_object_or_404(
+            Priority.objects.public().select_related("edition"),
+            edition__slug=self.kwargs["edition"],
+            slug=self.kwargs["priority"],
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Action.objects.filter(priority=self.priority)
+            .with_status()
+            .select_related("priority__edition", "lead_body")
+            .prefetch_related("lead_partners")
+            .order_by("number", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        priority, edition = self.priority, self.priority.edition
+        today = timezone.localdate()
+        actions = list(context["object_list"])
+        context.update(
+            priority=priority,
+            edition=edition,
+            actions=[(action, action.flag(as_of=today)) for action in actions],
+            action_records=actions,
+            csv_url=f"{reverse('priorities:actions-csv')}?edition={edition.slug}"
+            + (f"&priority={priority.slug}" if edition.is_current else ""),
+            breadcrumbs=[
+                *edition_list_crumbs(),
+                (edition.title, edition.get_absolute_url()),
+                (priority.title, priority.get_absolute_url()),
+                ("What the Board will do", None),
+            ],
+        )
+        return context
+
+
 class ActionsCSVView(View):
-    """The actions of every public edition as CSV, one row per action, filtered with the API's parameters."""
+    """The actions of every public edition as CSV, one row per action, filtered with the API's parameters, streamed."""
 
     def get(self, request):
         filterset = ActionFilter(request.GET, queryset=Action.objects.public(), request=request)

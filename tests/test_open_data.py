@@ -13,9 +13,12 @@ from html import unescape
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from core.testing import sitemap, text, title
+from core.testing import body, sitemap, text, title
 from governance.models import Body
+from measures import status as rules
 from measures.models import Measure, ReportedValue, TargetKind
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.models import Action, PartnerOrganisation, PlanEdition, Priority, PublicationStatus
@@ -80,8 +83,8 @@ ACTION_HEADER = [
 
 def read(response):
     """The CSV as a list of rows, parsed strictly as RFC 4180 text."""
-    assert response.status_code == 200, response.content
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"), newline=""), strict=True))
+    assert response.status_code == 200, body(response)
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8"), newline=""), strict=True))
 
 
 def records(response):
@@ -179,13 +182,13 @@ def test_the_files_are_rfc_4180_csv_that_round_trips(client, real_plan):
     ActionFactory(priority=current_priority(1), number=90, text=tricky)
     for url in (VALUES, f"/measures/{measure.code}/values.csv", ACTIONS):
         response = client.get(url)
-        body = response.content
-        assert not body.startswith(b"\xef\xbb\xbf")  # no byte-order mark: strict parsers would read it as data
+        sent = body(response)
+        assert not sent.startswith(b"\xef\xbb\xbf")  # no byte-order mark: strict parsers would read it as data
         rows = read(response)
-        assert body.count(b"\r\n") == len(rows), url  # every record ends CRLF; the quoted newline stays inside
-        assert b'"Knives, ""blades""\nand other weapons"' in body, url
+        assert sent.count(b"\r\n") == len(rows), url  # every record ends CRLF; the quoted newline stays inside
+        assert b'"Knives, ""blades""\nand other weapons"' in sent, url
         assert any(tricky in row for row in rows), url
-    assert b'"Tackling Violence, Abuse & Exploitation"' in client.get(VALUES).content
+    assert b'"Tackling Violence, Abuse & Exploitation"' in body(client.get(VALUES))
 
 
 @pytest.mark.django_db
@@ -243,9 +246,9 @@ def test_drafts_and_provisional_values_are_in_no_download(client, localities):
         "/measures/status.csv",
         ACTIONS,
     ):
-        body = client.get(url).content.decode()
+        sent = body(client.get(url)).decode()
         for secret in ("DRAFT-1", "A draft", "2027-2032", "9999", "8888", "2024/25"):
-            assert secret not in body, (url, secret)
+            assert secret not in sent, (url, secret)
     assert read(client.get(f"{VALUES}?status=provisional")) == [VALUE_HEADER]
     assert client.get(f"{VALUES}?measure=DRAFT-1").status_code == 400
     assert client.get(f"{ACTIONS}?edition=2027-2032").status_code == 400
@@ -325,6 +328,106 @@ def test_a_filtered_rows_status_is_the_one_its_value_gave_at_the_time(client):
 
 
 # ---- the plan's actions ------------------------------------------------------------------------------------
+
+
+# ---- streamed, in the same queries however long --------------------------------------------------------------
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Downloads read and written 7 rows at a time, so that a few hundred rows cross many chunks."""
+    for module in ("core.downloads", "measures.csv_export", "measures.views", "priorities.csv_export"):
+        monkeypatch.setattr(f"{module}.CHUNK", 7)
+
+
+def fetched(client, url):
+    """A download's response, its rows (header first) and the queries it took, its rows read as it was sent."""
+    connection.features.supports_json_field  # noqa: B018 - SQLite asks once, on first use: not the download's cost
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        rows = read(response)
+    return response, rows, len(queries)
+
+
+def more_measures_with_their_values(localities):
+    """Forty more measures of the current plan, a year of figures each from 2015 to 2024, some by locality too."""
+    figures = [4500, 4300, 4350, 4100, 4404, 4200, 4600, 4000, 4390, 4410]
+    for n in range(40):
+        measure = MeasureFactory(
+            priority=current_priority(n % 4 + 1), number=200 + n, code=f"BIG-{n:02d}", reported_by_locality=n % 3 == 0
+        )
+        if n % 5 == 0:
+            measure.target_kind, measure.target_value, measure.baseline_value = TargetKind.CHANGE_PER_YEAR, 50, None
+            measure.baseline_period, measure.baseline_period_end = "", None
+            measure.save()
+        for year, figure in zip(range(2015, 2025), figures, strict=True):
+            ReportedValueFactory(measure=measure, year=year, value=Decimal(figure + n))
+            if measure.reported_by_locality and year >= 2022:
+                for locality in localities:
+                    ReportedValueFactory(measure=measure, year=year, locality=locality, value=Decimal(900 + n))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?locality=kirklees&period_from=2019-04-01", "?illustrative=false"])
+def test_every_measures_values_stream_in_one_query_however_many_there_are(client, localities, small_chunks, query):
+    url = f"{VALUES}{query}"
+    _, small, small_queries = fetched(client, url)
+    more_measures_with_their_values(localities)
+    response, large, large_queries = fetched(client, url)
+    assert response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="kcp-measure-values.csv"'
+    assert large_queries == small_queries == 1
+    assert len(large) > len(small) + 200
+    # Each row's status is the one its figure gave its measure then, against the whole series before it.
+    for record in records_of(large):
+        if not record["measure_code"].startswith("BIG-"):
+            continue
+        measure = Measure.objects.get(code=record["measure_code"])
+        series = list(ReportedValue.objects.published().kirklees_wide().filter(measure=measure).oldest_first())
+        status_of = rules.statuses_at_the_time(measure, series)
+        if record["locality"]:
+            assert record["status"] == ""
+            continue
+        value = next(value for value in series if value.period_label == record["period"])
+        assert record["status"] == status_of[value.pk].label, record
+
+
+@pytest.mark.django_db
+def test_the_status_table_streams_in_the_same_queries_however_long(client, localities, small_chunks):
+    _, small, small_queries = fetched(client, "/measures/status.csv")
+    more_measures_with_their_values(localities)
+    response, large, large_queries = fetched(client, "/measures/status.csv")
+    assert response.streaming
+    assert large_queries == small_queries == 2  # the current plan, and the measures with their readings
+    assert len(large) == len(small) + 40
+    page = client.get("/measures/?page=all")
+    assert [row[1] for row in large[1:]] == re.findall(r'id="measure-[^"]+">\s*<th[^>]*><a[^>]*>([^<]+)<', page.text)
+
+
+@pytest.mark.django_db
+def test_the_plans_actions_stream_with_their_lead_partners_in_two_queries(client, real_plan, small_chunks):
+    _, small, small_queries = fetched(client, ACTIONS)
+    partners = PartnerOrganisationFactory.create_batch(5)
+    for n in range(150):
+        action = ActionFactory(priority=current_priority(n % 4 + 1), number=300 + n, text=f"Extra action {n}")
+        action.lead_partners.add(*partners[n % 4 : n % 4 + n % 3])
+    response, large, large_queries = fetched(client, ACTIONS)
+    assert response.streaming
+    assert large_queries == small_queries == 2  # the actions, and beside them their lead partners
+    assert len(large) == len(small) + 150
+    for record in records_of(large):
+        number = int(record["action_ref"].split(".")[1])
+        action = Action.objects.get(
+            priority__edition__slug=record["edition"], priority__number=record["priority_number"], number=number
+        )
+        assert record["lead_partners"] == "; ".join(
+            action.lead_partners.order_by("name").values_list("name", flat=True)
+        )
+
+
+def records_of(rows):
+    header, *rest = rows
+    return [dict(zip(header, row, strict=True)) for row in rest]
 
 
 @pytest.mark.django_db

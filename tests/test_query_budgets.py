@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from core.testing import body as sent_body
 from governance.models import Attendance, Body, KeyDecision, Meeting, Membership, StatutoryDuty
 from governance.tests.factories import (
     AgendaItemFactory,
@@ -54,8 +55,9 @@ PRIORITY = f"/plans/{CURRENT}/tackling-violence-abuse-and-exploitation/"
 BUDGETS = {
     # the site's own pages
     "/": 5,
-    "/plan/": 3,
+    "/plan/": 4,
     PRIORITY: 6,
+    f"{PRIORITY}?themes=all": 6,
     "/search/?q=crime": 4,
     "/data/": 3,
     # The sitemap index counts each section; a section counts and lists its pages (one query if it has
@@ -73,35 +75,40 @@ BUDGETS = {
     "/plans/": 2,
     f"/plans/{CURRENT}/": 4,
     "/plans/2018-2021/": 5,
+    f"{PRIORITY}actions/": 4,
     f"{PRIORITY}actions/1/": 3,
     "/plans/actions.csv": 2,
     f"/plans/actions.csv?edition={CURRENT}&status=no_update&lead_body=communities-board": 4,
     # the measures
-    "/measures/": 5,
-    "/measures/?locality=south-kirklees-test-locality": 6,
+    # the status page counts its measures by status in one query, and shows a page of them in another
+    "/measures/": 6,
+    "/measures/?page=all": 6,
+    "/measures/?locality=south-kirklees-test-locality": 7,
     "/measures/?status=off_track": 6,
     "/measures/?locality=south-kirklees-test-locality&status=off_track": 7,
-    "/measures/?priority=tackling-violence-abuse-and-exploitation&lead_partner={police}": 7,
+    "/measures/?priority=tackling-violence-abuse-and-exploitation&lead_partner={police}": 8,
     "/measures/KPM-2.6/": 3,  # reported by locality too
     "/measures/KPM-1.1/": 2,  # for Kirklees only
     "/measures/KPM-2.2/": 2,  # no values yet
-    "/measures/KPM-2.6/values.csv": 3,
-    "/measures/values.csv": 2,
-    "/measures/values.csv?measure=KPM-2.6": 3,
-    "/measures/values.csv?locality=kirklees&period_from=2022-04-01&illustrative=true": 2,
+    # the downloads are streamed: their rows are read in one query (the actions' lead partners in a second)
+    "/measures/KPM-2.6/values.csv": 2,
+    "/measures/values.csv": 1,
+    "/measures/values.csv?measure=KPM-2.6": 2,
+    "/measures/values.csv?locality=kirklees&period_from=2022-04-01&illustrative=true": 1,
     "/measures/status.csv": 2,
-    "/measures/status.csv?status=off_track&locality=west-kirklees-test-locality": 4,
+    "/measures/status.csv?status=off_track&locality=west-kirklees-test-locality": 3,
     # governance
     "/governance/": 4,
     "/governance/communities-board/": 4,
     "/meetings/": 4,
+    "/meetings/?page=all": 3,
     "/meetings/?body=communities-board&year=2023": 5,
     "/meetings/{scrutiny_meeting}/": 5,
     "/meetings/feed/": 1,
     "/meetings/minutes/feed/": 1,
     # the API: every collection, then some filtered lists and single records
     "/api/v1/editions/": 3,
-    "/api/v1/priorities/": 4,
+    "/api/v1/priorities/": 2,
     "/api/v1/themes/": 2,
     "/api/v1/actions/": 4,
     "/api/v1/measures/": 2,
@@ -113,7 +120,7 @@ BUDGETS = {
     "/api/v1/key-decisions/": 2,
     "/api/v1/duties/": 2,
     "/api/v1/actions/?status=no_update&lead_body=communities-board": 5,
-    "/api/v1/measures/?status=off_track&direction=lower": 3,
+    "/api/v1/measures/?status=off_track&direction=lower": 2,
     "/api/v1/measures/?locality=south-kirklees-test-locality": 3,
     "/api/v1/values/?locality=kirklees&period_from=2022-04-01": 2,
     "/api/v1/values/?measure=KPM-2.6": 3,
@@ -173,6 +180,7 @@ def test_each_page_costs_its_pinned_queries_with_the_real_plan_and_ten_times_its
     path = url.format(**places())
     with django_assert_num_queries(BUDGETS[url]):
         response = client.get(path)
+        sent_body(response)  # a download's rows are read as it is sent
     assert response.status_code == 200, path
 
 

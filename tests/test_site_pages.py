@@ -1,6 +1,7 @@
 """The site's own pages: home, plan on a page, priority pages, search, the statutory pages and errors."""
 
 import re
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,10 +11,17 @@ from django.utils import timezone
 from core.testing import sitemap, text, title
 from governance.models import Meeting
 from governance.tests.factories import MeetingFactory
-from measures.models import ReportedValue
-from measures.tests.factories import ReportedValueFactory
+from measures.models import Measure, ReportedValue
+from measures.status import MeasureStatus
+from measures.tests.factories import MeasureFactory, ReportedValueFactory, add_test_localities
 from priorities.models import PlanEdition, Priority, PublicationStatus
-from priorities.tests.factories import ActionFactory, PlanEditionFactory, PriorityFactory, PublishedEditionFactory
+from priorities.tests.factories import (
+    ActionFactory,
+    PlanEditionFactory,
+    PriorityFactory,
+    PublishedEditionFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +282,107 @@ def test_plan_on_a_page_counts_23_measures_and_says_the_icf_measures_are_still_t
     assert "Insert ICF Measures" not in page  # the editors' placeholder itself is never published
     home = text(client.get("/"))
     assert "The status of each of the plan’s 23 key performance measures" in home
+
+
+# ---- fast at any size: counts in the database, long lists a link or a page away ---------------------------
+
+
+def test_the_homes_counts_are_every_measures_own_status_counted_in_one_query(
+    client, real_plan, django_assert_num_queries
+):
+    add_test_localities()  # KPM-2.6's figures by place: the counts are Kirklees-wide all the same
+    current = Measure.objects.filter(priority__edition__slug=CURRENT)
+    statuses = Counter(measure.status.code for measure in current.with_latest())
+    assert sum(statuses.values()) == 23 and len(statuses) >= 3
+    with django_assert_num_queries(5):  # the plan, its priorities, the counts, and the Board's two meetings
+        page = text(client.get("/"))
+    for status in MeasureStatus:
+        count = statuses.get(status.value, 0)
+        assert f"{status.label} {count} measure{'s' if count != 1 else ''}" in page, status
+    summary = current.status_summary()
+    assert {count.code: count.count for count in summary.counts if count.count} == dict(statuses)
+    assert (summary.total, summary.has_illustrative) == (23, True)
+
+
+def test_the_counts_follow_a_new_figure_as_the_measures_own_status_does(client, real_plan):
+    kpm = Measure.objects.get(code="KPM-1.1")
+    before = Measure.objects.with_latest().get(pk=kpm.pk).status.code
+    ReportedValueFactory(measure=kpm, year=2030, value=Decimal(1))  # far below its baseline: on track
+    after = Measure.objects.with_latest().get(pk=kpm.pk).status.code
+    assert (before, after) == ("off_track", "on_track")
+    counts = {count.code: count.count for count in Measure.objects.filter(pk=kpm.pk).status_summary().counts}
+    assert counts["on_track"] == 1 and counts["off_track"] == 0
+
+
+def many_actions_and_measures(priority, count):
+    """`count` more actions, top-level themes and measures for `priority`, numbered after the plan's own."""
+    for number in range(100, 100 + count):
+        ActionFactory(priority=priority, number=number, text=f"Extra action {number}")
+        ThemeFactory(priority=priority, title=f"Extra theme {number}", order=number)
+        MeasureFactory(priority=priority, number=number, title=f"Extra measure {number}")
+
+
+def test_a_long_priority_page_shows_the_first_of_each_list_and_links_to_the_rest(client, real_plan):
+    priority = Priority.objects.get(edition__slug=CURRENT, number=1)
+    many_actions_and_measures(priority, 30)
+    response = client.get(priority_url(1))
+    html, page = response.content.decode(), text(response)
+    assert "Extra action 100" in page and "Extra action 101" not in page  # 11 of the plan's, then 1 more
+    assert f'href="{priority_url(1)}actions/">See all 41 actions of this priority</a>' in html
+    assert "Extra measure 106" in page and "Extra measure 107" not in page  # 5 of the plan's, then 7 more
+    assert f'href="/measures/?priority={priority.slug}">See all 35 measures of this priority' in html
+    assert 'href="?themes=all#themes">Show all 33 themes of this priority</a>' in html
+    assert "Extra theme 129" in text(client.get(f"{priority_url(1)}?themes=all"))
+
+
+def test_the_plan_on_a_page_lists_the_first_measures_of_a_long_priority(client, real_plan):
+    priority = Priority.objects.get(edition__slug=CURRENT, number=1)
+    many_actions_and_measures(priority, 30)
+    html = client.get("/plan/").content.decode()
+    assert "Extra measure 106" in html and "Extra measure 107" not in html
+    assert f'href="/measures/?priority={priority.slug}">See all 35 measures of priority 1 and their status' in html
+    assert html.count("See all") == 1  # the other priorities are listed in full
+
+
+def test_the_open_data_page_lists_the_first_measures_and_says_where_the_rest_are(client, real_plan):
+    assert 'id="more-measures"' not in client.get("/data/").content.decode()  # the plan's 23 are all listed
+    many_actions_and_measures(Priority.objects.get(edition__slug=CURRENT, number=4), 3)
+    response = client.get("/data/")
+    assert 'id="more-measures"' in response.content.decode()
+    assert response.content.decode().count("values (CSV)</a></td>") == 25
+
+
+def test_a_search_with_more_results_than_it_shows_says_so(client, real_plan):
+    priority = Priority.objects.get(edition__slug=CURRENT, number=1)
+    for number in range(100, 160):
+        ActionFactory(priority=priority, number=number, text=f"Tackle knife crime, step {number}")
+    page = text(client.get("/search/?q=knife"))
+    assert "More than" in page and "Each kind of result shows its first 20" in page
+    assert page.count("Tackle knife crime, step") == 20
+
+
+@pytest.mark.parametrize(
+    ("address", "list_name"),
+    [
+        ("/measures/?status=off_track&", "the measures"),
+        ("/meetings/?body=communities-board&", "the meetings"),
+        ("/plans/2022-2027/tackling-violence-abuse-and-exploitation/actions/?", "this priority’s actions"),
+    ],
+)
+@pytest.mark.parametrize("asked", ["9", "0", "-1", "abc", "1.5", "last", ""])
+def test_every_list_answers_a_page_it_does_not_have_the_same_way(client, real_plan, address, list_name, asked):
+    response = client.get(f"{address}page={asked}")
+    if asked == "":  # no page asked for: the first
+        assert response.status_code == 200
+        return
+    assert response.status_code == 404
+    page = text(response)
+    assert title(response).startswith("Page not found")
+    if asked.lstrip("-").isdigit():
+        assert f"There is no page {asked} of {list_name}: it has 1 page." in page
+    else:
+        assert f"“{asked}” is not a page number." in page
+    first_page = address.rstrip("?&")
+    assert f'href="{first_page}">Go to the first page of {list_name}</a>' in response.content.decode().replace(
+        "&amp;", "&"
+    )

@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 
 from core.downloads import cell, csv_response
+from core.testing import body
 
 
 def read(response):
     """The CSV as a list of rows, parsed strictly as RFC 4180 text."""
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"), newline=""), strict=True))
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8"), newline=""), strict=True))
 
 
 @pytest.mark.parametrize(
@@ -48,7 +49,7 @@ def test_a_csv_response_is_rfc_4180_utf_8_and_named():
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
-    body = response.content
-    assert body.startswith(b"a,b\r\n")  # no byte-order mark, CRLF line ends
-    assert b'"Tackling Violence, Abuse & Exploitation","He said ""hi""\nthen left"\r\n' in body
+    sent = body(response)
+    assert sent.startswith(b"a,b\r\n")  # no byte-order mark, CRLF line ends
+    assert b'"Tackling Violence, Abuse & Exploitation","He said ""hi""\nthen left"\r\n' in sent
     assert read(response) == [["a", "b"], ["Tackling Violence, Abuse & Exploitation", 'He said "hi"\nthen left']]

@@ -288,10 +288,20 @@ def test_a_long_meeting_list_is_paged_and_keeps_its_filters(client, real_plan):
     MeetingFactory.create_batch(90, body=Body.objects.get(slug="communities-board"))
     response = client.get("/meetings/?body=communities-board")
     page = text(response)
-    assert "98 meetings match your filters." in page
-    assert "Page 1 of 4" in page
-    assert 'href="?body=communities-board&amp;page=2"' in response.content.decode()
-    assert client.get("/meetings/?body=communities-board&page=4").status_code == 200
+    html = response.content.decode()
+    assert "98 meetings match your filters. Showing 1 to 25." in page
+    assert 'aria-label="Page 1 of 4" aria-current="page"' in html
+    # GOV.UK's pagination: the first and last pages, the pages either side of this one, an ellipsis between.
+    assert 'href="?body=communities-board&amp;page=2" rel="next"' in html
+    assert 'href="?body=communities-board&amp;page=4" aria-label="Page 4"' in html
+    assert 'page=3"' not in html and "govuk-pagination__item--ellipses" in html
+    last = client.get("/meetings/?body=communities-board&page=4")
+    assert last.status_code == 200
+    assert "Showing 76 to 98." in text(last)
+    everything = client.get("/meetings/?body=communities-board&page=all")
+    assert everything.status_code == 200
+    assert everything.content.decode().count('<th scope="row"') == 98
+    assert 'class="govuk-pagination"' not in everything.content.decode()
 
 
 @pytest.mark.parametrize("page", ["abc", "99", "0"])

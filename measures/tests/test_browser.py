@@ -2,6 +2,10 @@
 
 import pytest
 
+from measures.models import Measure
+from measures.tests.factories import MeasureFactory
+from priorities.models import Priority
+
 pytestmark = pytest.mark.browser
 
 
@@ -58,3 +62,20 @@ def test_the_status_page_prints_without_the_filters(page, live_site):
     assert not page.locator("form.kcpp-no-print").is_visible()
     assert not page.get_by_role("link", name="Download this table as CSV").is_visible()
     assert page.locator("table").first.is_visible()
+
+
+def test_a_long_status_table_in_pages_meets_wcag_22_aa_and_reflows(assert_accessible, page, live_site):
+    """The pagination, the page that shows them all for printing, and the page for a page that does not exist."""
+    priority = Priority.objects.get(edition__slug="2022-2027", number=1)
+    for number in range(100, 160):  # 83 measures in all: four pages of 25
+        MeasureFactory(priority=priority, number=number, code=f"X-{number}", title=f"Extra measure {number}")
+    assert Measure.objects.filter(priority__edition__slug="2022-2027").count() == 83
+    for path in ("/measures/", "/measures/?page=2", "/measures/?page=all"):
+        checked = assert_accessible(path)
+        assert checked.get_by_role("link", name="Download this table as CSV").is_visible()
+    assert_accessible("/measures/?page=9", status=404)
+    assert page.get_by_role("link", name="Go to the first page of the measures").is_visible()
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_site.url}/measures/?page=2")
+    assert page.get_by_role("navigation", name="Pagination").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.testing import body
 from measures.models import Measure, ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.models import PublicationStatus
@@ -35,8 +36,7 @@ STATUS_HEADER = [
 
 def read(response):
     """The CSV as a list of rows, parsed strictly as RFC 4180 text."""
-    body = response.content.decode("utf-8")
-    return list(csv.reader(io.StringIO(body, newline=""), strict=True))
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8"), newline=""), strict=True))
 
 
 # ---- the status table as CSV ----------------------------------------------------------------------------

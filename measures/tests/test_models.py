@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
-from core.testing import text
+from core.testing import body, text
 from measures import status as rules
 from measures.models import Measure, ReportedValue, period_label_for
 from measures.status import MeasureStatus
@@ -31,7 +31,7 @@ def annotated(measure, **options):
 
 
 def csv_rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(body(response).decode())))
 
 
 def public_measure(**fields):

@@ -1,6 +1,6 @@
 """The status rules: every target kind, each direction it allows, and each data situation."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from measures import status as rules
 from measures.models import Measure
 from measures.status import Direction, MeasureStatus, Reading, TargetKind, Travel
+from measures.tests.factories import MeasureFactory, ReportedValueFactory
+from priorities.tests.factories import PlanEditionFactory, PriorityFactory, PublishedEditionFactory
 
 D = Decimal
 LOWER, HIGHER = Direction.LOWER, Direction.HIGHER
@@ -466,3 +468,77 @@ def test_every_kind_of_target_has_a_rule():
     assert set(rules.RULES) == set(TargetKind)
     for kind in TargetKind:
         assert rules.RULES[kind].chart in ("level", "path"), kind
+
+
+# ---- the same rules in SQL -------------------------------------------------------------------------------
+
+
+def saved(m, readings, edition=None):
+    """`m` saved under a published plan (or `edition`), with `readings` (oldest first) as its final
+    Kirklees-wide values."""
+    fields = ["target_kind", "direction", "baseline_value", "baseline_period", "baseline_period_end"]
+    fields += ["target_value", "target_set_by", "tolerance", "unit", "decimal_places"]
+    edition = edition or PublishedEditionFactory()
+    measure = MeasureFactory(priority=PriorityFactory(edition=edition), **{name: getattr(m, name) for name in fields})
+    for r in readings:
+        start = date(r.period_end.year - 1, r.period_end.month, r.period_end.day) + timedelta(days=1)
+        ReportedValueFactory(
+            measure=measure,
+            period_start=start,
+            period_end=r.period_end,
+            value=r.value,
+            is_illustrative=r.is_illustrative,
+        )
+    return measure
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("m", "latest", "previous", "status"), [c[1:5] for c in CASES], ids=[c[0] for c in CASES])
+def test_the_status_worked_out_in_sql_is_the_status(m, latest, previous, status):
+    """Every case of the table, as the database counts and filters it, is as `assess()` judges it."""
+    measure = saved(m, [r for r in (previous, latest) if r is not None])
+    assert Measure.objects.with_latest().get(pk=measure.pk).status.code == status
+    assert Measure.objects.with_status().get(pk=measure.pk).status_code == status
+    summary = Measure.objects.filter(pk=measure.pk).status_summary()
+    assert {count.code: count.count for count in summary.counts if count.count} == {status: 1}
+    assert summary.has_illustrative == bool(latest and latest.is_illustrative)
+    assert Measure.objects.with_status().filter(status_code=status).get() == measure
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "tolerance", "status"),
+    [
+        # Against a target of below 47.9: decimals that SQLite keeps as floating point, where 46.3 - 47.9
+        # is not quite -1.6.
+        ("47.899", None, MeasureStatus.ON_TRACK),
+        ("47.9", None, MeasureStatus.OFF_TRACK),
+        ("47.9", "0", MeasureStatus.WITHIN_TOLERANCE),
+        ("49.5", "1.6", MeasureStatus.WITHIN_TOLERANCE),
+        ("49.501", "1.6", MeasureStatus.OFF_TRACK),
+        ("46.3", "1.6", MeasureStatus.ON_TRACK),
+    ],
+)
+def test_the_status_in_sql_compares_decimals_exactly(value, tolerance, status):
+    m = measure(TargetKind.BELOW_THRESHOLD, LOWER, target=D("47.9"), tolerance=D(tolerance) if tolerance else None)
+    m.decimal_places = 3
+    assert m.assess(reading(value)).code == status
+    assert Measure.objects.with_status().get(pk=saved(m, [reading(value)]).pk).status_code == status
+
+
+def test_whole_years_in_sql_round_as_python_does():
+    """The SQL counts (4d + 730) // 1461 whole years for Python's round(d / 365.25), at least one."""
+    for days in range(-800, 40000):
+        assert max(1, (4 * days + 730) // 1461) == max(1, round(days / 365.25)), days
+
+
+@pytest.mark.django_db
+def test_the_status_in_sql_reads_only_published_figures():
+    """A draft's measure has no published figures, and a provisional figure is none, as `with_latest()` has it."""
+    m = measure(TargetKind.BELOW_BASELINE, LOWER, baseline=D(4404))
+    published = saved(m, [reading(4100)])
+    ReportedValueFactory(measure=published, year=2024, value=D(9999), status="provisional")
+    draft = saved(m, [reading(4100)], edition=PlanEditionFactory())
+    statuses = dict(Measure.objects.with_status().values_list("pk", "status_code"))
+    assert statuses == {published.pk: MeasureStatus.ON_TRACK, draft.pk: MeasureStatus.NO_DATA}
+    assert {m.pk: m.status.code for m in Measure.objects.with_latest()} == statuses

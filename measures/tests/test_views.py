@@ -1,12 +1,14 @@
 """The public measure pages: the status page for scrutiny and each measure's page, as a reader meets them."""
 
+import csv
+import io
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from core.testing import sitemap, text
+from core.testing import body, sitemap, text
 from measures.models import Measure, ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.models import Locality, PartnerOrganisation, PlanEdition, PublicationStatus
@@ -204,6 +206,41 @@ def test_status_page_prints_without_its_filters(client, real_plan):
 # ---- drafts and provisional values ---------------------------------------------------------------------
 
 
+def test_a_long_status_table_comes_in_pages_of_25_with_its_filters_and_counts_of_them_all(client, real_plan):
+    current = published()
+    priorities = list(current.priorities.order_by("number"))
+    for n in range(40):  # on track against the factories' baseline: 43 on track in all
+        measure = MeasureFactory(priority=priorities[n % 4], number=100 + n, code=f"X-{n:02d}")
+        ReportedValueFactory(measure=measure, year=2023, value=Decimal(4000))
+    response = client.get(f"{STATUS}?status=on_track&direction=lower")
+    html, page = response.content.decode(), text(response)
+    everything = Measure.objects.filter(priority__edition=current).with_latest()
+    on_track = [m.code for m in everything.order_by("priority__number", "number") if m.status.code == "on_track"]
+    lower = [code for code in on_track if Measure.objects.get(code=code).direction == "lower"]
+    assert len(lower) > 25
+    assert codes_listed(response) == lower[:25]
+    assert f"{len(lower)} measures match your filters" in page
+    assert f"On track {len(lower)} measures" in page  # the counts are of every page's measures
+    assert f"Showing measures 1 to 25 of {len(lower)}." in page
+    assert 'href="?status=on_track&amp;direction=lower&amp;page=2" rel="next"' in html
+    assert 'href="?status=on_track&amp;direction=lower&amp;page=all">Show all' in html
+    second = client.get(f"{STATUS}?status=on_track&direction=lower&page=2")
+    assert codes_listed(second) == lower[25:50]
+    assert 'rel="prev"' in second.content.decode()
+    printed = client.get(f"{STATUS}?status=on_track&direction=lower&page=all")
+    assert codes_listed(printed) == lower
+    assert 'class="govuk-pagination"' not in printed.content.decode()
+    assert 'href="/measures/?status=on_track&amp;direction=lower">Show 25 measures a page</a>' in printed.text
+    # The download has every page's rows.
+    download = body(client.get("/measures/status.csv?status=on_track&direction=lower")).decode()
+    assert [row["measure_code"] for row in csv.DictReader(io.StringIO(download))] == lower
+
+
+def test_the_plans_own_measures_fit_on_one_page(client, real_plan):
+    html = client.get(STATUS).content.decode()
+    assert 'class="govuk-pagination"' not in html and 'id="page-range"' not in html
+
+
 def add_draft_and_provisional_data():
     draft = PlanEditionFactory(status=PublicationStatus.DRAFT, slug="2027-2032")
     measure = MeasureFactory(priority=PriorityFactory(edition=draft), code="DRAFT-1", title="A draft measure")
@@ -243,9 +280,9 @@ def test_drafts_and_provisional_values_never_appear(client, localities):
     ):
         response = client.get(url)
         assert response.status_code == 200, url
-        body = response.content.decode()
+        sent = body(response).decode()
         for secret in ("DRAFT-1", "A draft measure", "9999", "9,999", "8888", "8,888", "2024/25"):
-            assert secret not in body, (url, secret)
+            assert secret not in sent, (url, secret)
     assert "4,612" in text(client.get("/measures/KPM-1.1/"))  # the latest final value is still the latest
     for url in ("/measures/DRAFT-1/", "/measures/DRAFT-1/values.csv"):
         assert client.get(url).status_code == 404

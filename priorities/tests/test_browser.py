@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from priorities.models import Action, PartnerOrganisation
-from priorities.tests.factories import ProgressUpdateFactory
+from priorities.models import Action, PartnerOrganisation, Priority
+from priorities.tests.factories import ActionFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.browser
 
@@ -32,3 +32,16 @@ def test_an_action_page_with_progress_updates_is_accessible(assert_accessible):
 def test_an_action_page_with_no_updates_is_accessible(assert_accessible):
     page = assert_accessible("/plans/2018-2021/improving-place/actions/1/")
     assert page.get_by_text("No progress has been reported yet").is_visible()
+
+
+def test_a_prioritys_actions_page_is_accessible_with_its_pages(assert_accessible, page, live_site):
+    path = "/plans/2022-2027/tackling-violence-abuse-and-exploitation/actions/"
+    assert_accessible(path)
+    priority = Priority.objects.get(edition__slug="2022-2027", number=1)
+    for number in range(100, 150):
+        ActionFactory(priority=priority, number=number, text=f"Extra action {number}")
+    assert_accessible(path).get_by_role("navigation", name="Pagination").is_visible()
+    assert_accessible(f"{path}?page=2")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_site.url}{path}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -299,6 +299,37 @@ def test_a_completed_action_has_no_flag(client, first_action):
     assert status_shown(client, first_action, priority_page=True) == "Completed"
 
 
+# ---- every action of a priority, in pages --------------------------------------------------------------
+
+
+def test_a_prioritys_actions_page_lists_them_all_in_pages_with_their_status_and_lead(client, first_action):
+    priority = first_action.priority
+    url = reverse("priorities:action-list", kwargs={"edition": "2022-2027", "priority": priority.slug})
+    ProgressUpdateFactory(action=first_action, date=timezone.localdate(), status=Action.Status.AT_RISK)
+    response = client.get(url)
+    page, html = text(response), response.content.decode()
+    assert "What the Board will do: Tackling Violence, Abuse & Exploitation" in page
+    assert "The 11 actions the Kirklees Communities Board will take under this priority" in page
+    assert page.count("No update yet") == 10 and "At risk" in page
+    assert f'href="{first_action.get_absolute_url()}"' in html
+    assert 'href="/plans/actions.csv?edition=2022-2027&amp;priority=tackling-violence-abuse-and-exploitation"' in html
+    assert 'class="govuk-pagination"' not in html
+    for number in range(100, 160):
+        ActionFactory(priority=priority, number=number, text=f"Extra action {number}")
+    first, last = text(client.get(url)), text(client.get(f"{url}?page=2"))
+    assert "Showing actions 1 to 25 of 71." in first and "Extra action 113" in first
+    assert "Extra action 114" not in first and "Showing actions 26 to 50 of 71." in last
+    assert f'href="{url}">See all 71 actions of this priority</a>' in client.get(priority.get_absolute_url()).text
+
+
+def test_a_previous_editions_priority_lists_its_actions_too(client, real_plan):
+    response = client.get("/plans/2018-2021/improving-place/actions/")
+    assert response.status_code == 200
+    assert 'href="/plans/2018-2021/">Kirklees Communities Partnership Plan 2018-2021</a>' in response.text
+    assert "Download this edition’s actions (CSV)" in text(response)
+    assert 'href="/plans/actions.csv?edition=2018-2021"' in response.text
+
+
 def test_an_action_of_a_previous_edition_says_so(client, real_plan):
     page = text(client.get(action_url("2018-2021", "improving-place", 4)))
     assert "Lead on collaborative work to ensure the successful resettlement of Syrian migrants" in page
@@ -339,7 +370,8 @@ def test_an_archived_draft_predecessor_is_not_linked(client, real_plan):
         "/plans/2022-2027/tackling-violence-abuse-and-exploitation/actions/-1/",
         "/plans/2022-2027/tackling-violence-abuse-and-exploitation/actions/1.5/",
         "/plans/2022-2027/tackling-violence-abuse-and-exploitation/actions/99999999999999999999999/",
-        "/plans/2022-2027/tackling-violence-abuse-and-exploitation/actions/",
+        "/plans/2022-2027/no-such-priority/actions/",
+        "/plans/2027-2032/draft-priority/actions/",
         # A priority of another edition, under this edition's address.
         "/plans/2022-2027/improving-place/actions/1/",
         "/plans/no-such-plan/improving-place/actions/1/",
