@@ -11,12 +11,15 @@ so there is one rule per model and no way round it in the admin.
 from itertools import pairwise
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth import get_permission_codename, get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -106,12 +109,53 @@ class SeenVersionForm(forms.ModelForm):
         return cleaned
 
 
+class PermittedRecordForm(forms.ModelForm):
+    """Refuses a record the officer may not keep as filled in: a lead may enter figures for the measures
+    they lead, so a value for another's measure is refused with a message, and nothing is saved."""
+
+    officer = None
+    change_permission = None
+
+    def _update_errors(self, errors):
+        """A rule about a field this officer's form does not show (read-only for their job) still shows,
+        named, above the form, rather than failing (Django refuses an error for a field not on the form)."""
+        if hasattr(errors, "error_dict"):
+            elsewhere = [name for name in errors.error_dict if name != NON_FIELD_ERRORS and name not in self.fields]
+            if elsewhere:
+                kept = {name: messages for name, messages in errors.error_dict.items() if name not in elsewhere}
+                for name in elsewhere:
+                    label = capfirst(self._meta.model._meta.get_field(name).verbose_name)
+                    kept.setdefault(NON_FIELD_ERRORS, []).extend(
+                        ValidationError(f"{label}: {message}") for message in ValidationError(errors.error_dict[name])
+                    )
+                errors = ValidationError(kept)
+        super()._update_errors(errors)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.officer is not None and not self.officer.has_perm(self.change_permission, self.instance):
+            self.add_error(
+                None,
+                "You can enter this only for what you lead, and this is not yours: choose one of yours, or ask "
+                "a performance officer or the lead.",
+            )
+
+
 class OfficerAdminMixin:
     """Shared behaviour for every model admin. Subclasses say why an object may not be deleted."""
 
     formfield_overrides = FORMFIELD_OVERRIDES
     delete_confirmation_template = "admin/officer_delete_confirmation.html"
     delete_selected_confirmation_template = "admin/officer_delete_selected_confirmation.html"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Officers named on a record (its leads) are chosen from the active officers, by name."""
+        if db_field.related_model is get_user_model():
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def deletion_refusal(self, obj):
         """A `Refusal` saying why `obj` may not be deleted and what to do instead, or None.
@@ -139,8 +183,36 @@ class OfficerAdminMixin:
     def provenance(self, obj):
         return obj.provenance
 
+    # ---- who may do what: each permission asked of the record itself (kcpp/rules.py decides) ----
+
+    def permission(self, action):
+        return f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("view"), obj) or self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("change"), obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("delete"), obj)
+
+    def locked_fields(self, request, obj=None):
+        """The fields this officer's job does not let them change (ADMIN_FIELD_PERMISSIONS), shown read-only."""
+        rules = settings.ADMIN_FIELD_PERMISSIONS.get(self.opts.label_lower, {})
+        if not rules:
+            return []
+        names = [field.name for field in self.opts.fields if field.editable and not field.primary_key]
+        names += [field.name for field in self.opts.many_to_many]
+        return [
+            name
+            for name in names
+            if (permission := rules.get(name, rules.get("*"))) and not request.user.has_perm(permission, obj)
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
+        fields = [*super().get_readonly_fields(request, obj)]
+        fields += [name for name in self.locked_fields(request, obj) if name not in fields]
         return [*fields, "provenance"] if isinstance(obj, Sourced) else fields
 
     def get_fieldsets(self, request, obj=None):
@@ -157,12 +229,14 @@ class OfficerAdminMixin:
         return [*fieldsets, ("Source", {"fields": ["provenance"]})]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None or not hasattr(obj, "history"):
-            return super().get_form(request, obj, change=change, **kwargs)
-        latest = obj.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
         base = kwargs.pop("form", self.form)
-        attrs = {"current_object": obj, "current_version": latest}
-        form = type(base.__name__, (SeenVersionForm, base), attrs)
+        attrs = {"officer": request.user, "change_permission": self.permission("change")}
+        bases = (PermittedRecordForm, base)
+        if obj is not None and hasattr(obj, "history"):
+            latest = obj.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+            attrs |= {"current_object": obj, "current_version": latest}
+            bases = (SeenVersionForm, *bases)
+        form = type(base.__name__, bases, attrs)
         return super().get_form(request, obj, change=change, form=form, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -208,6 +282,15 @@ class OfficerHistoryAdmin(OfficerAdminMixin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ChoiceLabelsContextHelper(self.model, historical_record)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting to an old version is a change: refused to an officer who may not change the record
+        (simple-history only hides the button)."""
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class RefuseDeletionFormSet(BaseInlineFormSet):
     """Applies the model admin's deletion rule to rows ticked for deletion in an inline."""
@@ -248,6 +331,22 @@ class OfficerInlineMixin:
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+    # Permissions asked of the record the inline belongs to (a lead may add figures to their own measure).
+    def permission(self, action):
+        return f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("view"), obj) or self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("add"), obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("change"), obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("delete"), obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

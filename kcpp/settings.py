@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    # Who may do what: each job's permissions, per record where an officer leads it (kcpp/rules.py).
+    "rules.apps.AutodiscoverRulesConfig",
     "core",
     "priorities",
     "measures",
@@ -105,7 +107,18 @@ MIDDLEWARE = [
 # that account or address is locked for the cool-off time. The attempts are kept in the database, so
 # every instance sees them; an administrator unlocks early in the admin (Access attempts) or with
 # `manage.py axes_reset_username NAME`.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # Permissions come from kcpp/rules.py (jobs, and the records an officer leads), superusers' from Django.
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Fields of a record only some jobs may change, whoever else may change the rest: {model: {field: permission}},
+# with "*" for every other field. The admin shows them read-only to the others.
+ADMIN_FIELD_PERMISSIONS = {
+    "priorities.planedition": {"status": "priorities.publish_planedition", "*": "priorities.edit_planedition"},
+    "priorities.action": {"progress": "priorities.report_action", "*": "priorities.edit_action"},
+}
 AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -290,6 +303,15 @@ CORS_URLS_REGEX = r"^/(api/v1/.*|api/schema/|measures/(.+/)?values\.csv|measures
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
+
+# E-mail (officers' reminders, `manage.py sendreminders`): printed to the console unless EMAIL_URL names a
+# server, e.g. smtp+tls://user:password@smtp.example.org:587. PORTAL_BASE_URL makes the links absolute.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)  # django-environ's way: EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, …
+DEFAULT_FROM_EMAIL = env.str(
+    "DJANGO_DEFAULT_FROM_EMAIL", default="Kirklees Communities Partnership <noreply@localhost>"
+)
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # What the public pages say about the service.
 PORTAL = {

@@ -5,14 +5,16 @@ judged is `measures/status.py`.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Case, CharField, Count, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, JSONObject
+from django.db.models import Case, CharField, Count, F, Func, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from simple_history.models import HistoricalRecords
@@ -97,6 +99,72 @@ class MeasureQuerySet(models.QuerySet):
         """
         values = ReportedValue.objects.published() if values is None else values
         newest = values.kirklees_wide().filter(measure=OuterRef("pk")).newest_first()
+        readings = newest.filter(period_kind=OuterRef("judged_on_kind"))
+        return self._judged_on(values).annotate(
+            latest_json=Subquery(_reading_json(readings)[:1]),
+            previous_json=Subquery(_reading_json(readings)[1:2]),
+            newest_json=Subquery(_reading_json(newest)[:1]),
+        )
+
+    def with_status(self):
+        """Annotate each measure with `status_code`, its status worked out in SQL.
+
+        The same answer as `Measure.status` on measures loaded `with_latest()` (`status.assessed_in_sql()`
+        follows `status.assess()`, and a test holds them to it), for filtering and counting measures by
+        status in the database however many there are.
+        """
+        if "status_code" in self.query.annotations:
+            return self
+        measures, assessed = self._latest_assessed()
+        return measures.annotate(status_code=self._status_of(Subquery(assessed.values("measure_status")[:1])))
+
+    def status_summary(self):
+        """How many of these measures have each status, and whether any rests on an illustrative figure
+        (`status.StatusSummary`): one query, grouping the measures by their status."""
+        measures, assessed = self._latest_assessed()
+        # The latest reading's status and whether it is illustrative, from one subquery: "on_track illustrative".
+        illustrative = Case(When(is_illustrative=True, then=Value(" illustrative")), default=Value(""))
+        flagged = assessed.annotate(
+            flagged=Func("measure_status", illustrative, template="(%(expressions)s)", arg_joiner=" || ")
+        )
+        counted = (
+            measures.annotate(flagged_status=self._status_of(Subquery(flagged.values("flagged")[:1])))
+            .values("flagged_status")
+            .annotate(measures=Count("pk"))
+            .order_by()
+        )
+        tally, total, any_illustrative = Counter(), 0, False
+        for row in counted:
+            code, _, illustrative = row["flagged_status"].partition(" ")
+            tally[code] += row["measures"]
+            total += row["measures"]
+            any_illustrative = any_illustrative or bool(illustrative)
+        return rules.StatusSummary.tallied(tally, total, any_illustrative)
+
+    def _latest_assessed(self):
+        """These measures with the kind of period each is judged on, and their readings of that kind newest
+        first, each with the status it gives its measure as its latest (`status.assessed_in_sql()`)."""
+        # A public measure's published Kirklees-wide figures are its final ones (see `published()`), and a
+        # draft's measure has none (`_status_of`): asked once per measure, rather than of every figure.
+        values = ReportedValue.objects.final()
+        readings = values.kirklees_wide().filter(measure=OuterRef("pk"), period_kind=OuterRef("judged_on_kind"))
+        return self._judged_on(values), rules.assessed_in_sql(readings).newest_first()
+
+    @staticmethod
+    def _status_of(latest):
+        """A measure's status in SQL, given `latest`, what its latest published reading says (NULL for none)."""
+        without_a_reading = rules.unassessed_in_sql()
+        return Case(
+            When(priority__edition__status=PublicationStatus.DRAFT, then=without_a_reading),
+            default=Coalesce(latest, without_a_reading),
+        )
+
+    def _judged_on(self, values):
+        """Annotate each measure with `judged_on_kind`, the kind of period its status is judged on, unless
+        it has it already: its stated frequency's, else a full year where it has a baseline, else the kind
+        most of its figures are for (`status.judged_on()`)."""
+        if "judged_on_kind" in self.query.annotations:
+            return self
         most_common = (
             values.kirklees_wide()
             .filter(measure=OuterRef("pk"))
@@ -115,12 +183,7 @@ class MeasureQuerySet(models.QuerySet):
             default=Subquery(most_common),
             output_field=CharField(),
         )
-        readings = newest.filter(period_kind=OuterRef("judged_on_kind"))
-        return self.annotate(judged_on_kind=judged_on).annotate(
-            latest_json=Subquery(_reading_json(readings)[:1]),
-            previous_json=Subquery(_reading_json(readings)[1:2]),
-            newest_json=Subquery(_reading_json(newest)[:1]),
-        )
+        return self.annotate(judged_on_kind=judged_on)
 
     def with_latest_for_locality(self, locality):
         """Annotate each measure (loaded `with_latest()`) with one locality's latest published reading
@@ -189,6 +252,12 @@ class Measure(Sourced):
     )
     reported_by_locality = models.BooleanField(
         default=False, help_text="Tick if values are also reported for each of the four localities."
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="measures_led",
+        help_text="Officers who report this measure's figures (e.g. a partner's performance contact).",
     )
     kind = models.CharField(
         max_length=12,

@@ -9,6 +9,7 @@ says so: the admin refuses to delete it and shows that message instead.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
@@ -251,6 +252,12 @@ class Priority(Sourced):
         help_text="A note by the portal's editors, not the plan's words: e.g. measures the plan says are still "
         "to come. Shown apart from the plan's text.",
     )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="priorities_led",
+        help_text="Officers who lead this priority: they report on all its actions and measures.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -444,6 +451,12 @@ class Action(Sourced):
     due_date = models.DateField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Per cent complete (0 to 100), if the lead reports one."
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="actions_led",
+        help_text="Officers who report this action's progress (e.g. a partner's contact).",
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[lead_partners])
