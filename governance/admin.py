@@ -1,7 +1,15 @@
 from django.contrib import admin
-from django.template.loader import render_to_string
 
-from core.admin import OfficerHistoryAdmin, OfficerStackedInline, OfficerTabularInline
+from core.admin import OfficerStackedInline, OfficerTabularInline
+from core.admin_pages import OfficerPagesAdmin, related_column
+from governance.admin_forms import (
+    AgendaItemsFormSet,
+    MeetingDecisionForm,
+    MeetingDecisionsFormSet,
+    MeetingDocumentForm,
+    MeetingDocumentsFormSet,
+    meeting_page,
+)
 from governance.models import (
     AgendaItem,
     Attendance,
@@ -30,8 +38,8 @@ class StatutoryDutyInline(OfficerTabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(OfficerHistoryAdmin):
-    list_display = ["name", "short_name", "kind", "parent", "locality", "order"]
+class BodyAdmin(OfficerPagesAdmin):
+    list_display = ["name", "short_name", "kind", related_column("parent", "Reports to")]
     list_filter = ["kind", "locality"]
     list_select_related = ["parent", "locality"]
     search_fields = ["name", "short_name"]
@@ -47,8 +55,8 @@ class BodyAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(OfficerHistoryAdmin):
-    list_display = ["name", "role", "body", "organisation", "start_date", "end_date"]
+class MembershipAdmin(OfficerPagesAdmin):
+    list_display = ["name", "role", related_column("body"), "end_date"]
     list_filter = ["role", "body", "organisation"]
     list_select_related = ["body", "organisation"]
     search_fields = ["name", "title", "body__name"]
@@ -69,8 +77,29 @@ class MembershipAdmin(OfficerHistoryAdmin):
 
 class AgendaItemInline(OfficerTabularInline):
     model = AgendaItem
+    formset = AgendaItemsFormSet
     fields = ["number", "agenda_number", "title", "plan_edition"]
     autocomplete_fields = ["plan_edition"]
+
+
+class MeetingDecisionInline(OfficerTabularInline):
+    """The decisions made at the meeting, each under one of its agenda items (governance/admin_forms.py)."""
+
+    model = Decision
+    form = MeetingDecisionForm
+    formset = MeetingDecisionsFormSet
+    fields = ["item", "number", "kind", "text"]
+    verbose_name_plural = "decisions, on the items above"
+
+    def __init__(self, parent_model, admin_site):
+        # Django builds an inline from the relation to the record it is under: a decision's is its agenda
+        # item's. The formset then takes every decision of the meeting whose page this is.
+        super().__init__(AgendaItem, admin_site)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.fk = None  # the rows are the meeting's, not one agenda item's
+        return formset
 
 
 class AttendanceInline(OfficerTabularInline):
@@ -81,8 +110,9 @@ class AttendanceInline(OfficerTabularInline):
 
 class DocumentInline(OfficerTabularInline):
     model = Document
+    form = MeetingDocumentForm
+    formset = MeetingDocumentsFormSet
     fields = ["title", "file", "url", "agenda_item"]
-    autocomplete_fields = ["agenda_item"]
     fields_once_saved = ["agenda_item"]
 
 
@@ -94,41 +124,40 @@ class MinutesInline(OfficerStackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(OfficerHistoryAdmin):
-    list_display = ["date", "body", "date_text", "status", "is_published", "location"]
-    list_display_links = ["date", "body"]
+class MeetingAdmin(OfficerPagesAdmin):
+    list_display = ["date_text", related_column("body"), "status", "is_published"]
+    list_display_links = ["date_text"]
     list_filter = ["body", "status", "is_published", "date_precision"]
     list_select_related = ["body"]
     search_fields = ["body__name", "body__short_name", "location"]
     ordering = ["-date", "body"]
     date_hierarchy = "date"
     autocomplete_fields = ["body"]
-    readonly_fields = ["decisions"]
-    inlines = [AgendaItemInline, AttendanceInline, DocumentInline, MinutesInline]
+    # The whole meeting on one page, in the order it is recorded. The agenda comes before the decisions:
+    # it is saved first, so that decisions can be recorded on items added on the same page.
+    inlines = [AgendaItemInline, MeetingDecisionInline, AttendanceInline, MinutesInline, DocumentInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["body", ("date", "date_precision"), "start_time", "location"]}),
-        ("Status", {"fields": ["status", "is_published"]}),
         (
-            "Decisions",
+            None,
             {
-                "fields": ["decisions"],
-                "description": "Decisions are recorded on each agenda item: open the item from the agenda below.",
+                "fields": ["body", ("date", "date_precision"), "start_time", "location", "status", "is_published"],
+                "description": "Record the whole meeting on this page: its agenda, the decisions made on each item, "
+                "who attended, its minutes and its papers, then save once.",
             },
         ),
     ]
-    history_list_display = ["date"]
+    history_list_display = ["date_text"]
 
-    @admin.display(description="Date as shown")
+    @admin.display(description="Date", ordering="date")
     def date_text(self, obj):
-        return obj.date_text
+        return getattr(obj, "instance", obj).date_text  # the meeting, or a version in its history
 
-    @admin.display(description="Decisions made at this meeting")
-    def decisions(self, obj):
-        if obj.pk is None:
-            return None
-        decisions = Decision.objects.filter(agenda_item__meeting=obj).select_related("agenda_item")
-        return render_to_string("admin/governance/meeting/_decisions.html", {"decisions": decisions})
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, AgendaItemInline | MeetingDecisionInline):
+            kwargs["page"] = meeting_page(request)  # the decisions are checked against the agenda as submitted
+        return kwargs
 
 
 class DecisionInline(OfficerTabularInline):
@@ -137,8 +166,8 @@ class DecisionInline(OfficerTabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(OfficerHistoryAdmin):
-    list_display = ["__str__", "meeting", "plan_edition"]
+class AgendaItemAdmin(OfficerPagesAdmin):
+    list_display = ["__str__", related_column("meeting"), related_column("plan_edition")]
     list_filter = ["meeting__body", "plan_edition"]
     list_select_related = ["meeting__body", "plan_edition"]
     search_fields = ["title", "description", "minute", "meeting__body__name"]
@@ -154,8 +183,8 @@ class AgendaItemAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(OfficerHistoryAdmin):
-    list_display = ["__str__", "kind", "agenda_item", "meeting"]
+class DecisionAdmin(OfficerPagesAdmin):
+    list_display = ["__str__", "kind", related_column("agenda_item"), "meeting"]
     list_filter = ["kind", "agenda_item__meeting__body"]
     list_select_related = ["agenda_item__meeting__body"]
     search_fields = ["text", "agenda_item__title"]
@@ -170,8 +199,8 @@ class DecisionAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(OfficerHistoryAdmin):
-    list_display = ["name", "status", "role", "organisation", "meeting"]
+class AttendanceAdmin(OfficerPagesAdmin):
+    list_display = ["name", "status", related_column("meeting")]
     list_filter = ["status", "meeting__body", "organisation"]
     list_select_related = ["meeting__body", "organisation"]
     search_fields = ["name", "role"]
@@ -181,7 +210,7 @@ class AttendanceAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(OfficerHistoryAdmin):
+class MinutesAdmin(OfficerPagesAdmin):
     list_display = ["__str__", "status", "published_on", "updated_at"]
     list_filter = ["status", "meeting__body"]
     list_select_related = ["meeting__body"]
@@ -193,8 +222,8 @@ class MinutesAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(OfficerHistoryAdmin):
-    list_display = ["title", "meeting", "agenda_item", "file", "url"]
+class DocumentAdmin(OfficerPagesAdmin):
+    list_display = ["title", related_column("meeting"), related_column("agenda_item")]
     list_filter = ["meeting__body"]
     list_select_related = ["meeting__body", "agenda_item"]
     search_fields = ["title", "url"]
@@ -207,8 +236,8 @@ class DocumentAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(StatutoryDuty)
-class StatutoryDutyAdmin(OfficerHistoryAdmin):
-    list_display = ["number", "__str__", "body", "edition"]
+class StatutoryDutyAdmin(OfficerPagesAdmin):
+    list_display = ["number", "__str__", related_column("body"), related_column("edition")]
     list_display_links = ["number", "__str__"]
     list_filter = ["body", "edition"]
     list_select_related = ["body", "edition"]
@@ -219,8 +248,8 @@ class StatutoryDutyAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(KeyDecision)
-class KeyDecisionAdmin(OfficerHistoryAdmin):
-    list_display = ["title", "decision_maker", "due_date", "status", "plan_edition"]
+class KeyDecisionAdmin(OfficerPagesAdmin):
+    list_display = ["title", related_column("decision_maker"), "due_date", "status"]
     list_filter = ["status", "decision_maker", "plan_edition"]
     list_select_related = ["decision_maker", "plan_edition"]
     search_fields = ["title", "summary", "department", "lead_member"]

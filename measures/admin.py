@@ -1,36 +1,72 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
-from core.admin import (
-    OfficerHistoryAdmin,
-    OfficerTabularInline,
-)
-from measures.models import Measure, ReportedValue
+from core.admin import ChoiceLabelsContextHelper, OfficerTabularInline
+from core.admin_filters import scoped_by
+from core.admin_pages import OfficerPagesAdmin, ReadOnlyDisplaysInlineMixin
+from measures.admin_forms import MeasureForm, ReportedValueForm
+from measures.models import Measure, ReportedValue, period_label_for
+from measures.status import Travel
+from priorities.models import PlanEdition
 
 
-class ReportedValueInline(OfficerTabularInline):
+def value_text(value):
+    """A reported value (or a version of one in its history) as the public pages write it: 4,612 (illustrative)."""
+    text = value.measure.format_value(value.value)
+    return f"{text} (illustrative)" if value.is_illustrative else text
+
+
+class FiguresContextHelper(ChoiceLabelsContextHelper):
+    """Shows a change of a figure in the history as the public pages write it: 4,404 → 4,012, not 4404.000."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, models.DecimalField) and value is not None:
+            measure = self.record.instance if self.model is Measure else self.record.measure
+            return measure.format_amount(value) if change.field == "tolerance" else measure.format_value(value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class ReportedValueInline(ReadOnlyDisplaysInlineMixin, OfficerTabularInline):
     model = ReportedValue
-    fields = ["period_start", "period_end", "period_label", "locality", "value", "status", "is_illustrative", "note"]
+    form = ReportedValueForm
+    # The period is chosen (or given by its dates); its label is filled in. Illustrative values are loaded
+    # on purpose (`loadplan --illustrative`), never entered: their note says so.
+    fields = ["period", "period_start", "period_end", "locality", "value", "status", "note"]
     autocomplete_fields = ["locality"]
     ordering = ["-period_end", "-period_start", "locality"]
-    select_related = ["locality"]
+    select_related = ["locality", "measure"]
+    read_only_displays = {"value": "value_text"}
+
+    @admin.display(description="Value")
+    def value_text(self, obj):
+        return value_text(obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "note":
+            field.widget = forms.Textarea(attrs={"rows": 2, "cols": 30})
+        return field
+
+
+class IllustrativeFilter(admin.BooleanFieldListFilter):
+    """The sample figures loaded on purpose, or the real ones, headed in words rather than "is illustrative"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "illustrative (sample) figures"
 
 
 @admin.register(Measure)
-class MeasureAdmin(OfficerHistoryAdmin):
-    list_display = [
-        "code",
-        "title",
-        "status_label",
-        "travel_label",
-        "latest_value",
-        "target",
-        "lead_partner",
-    ]
+class MeasureAdmin(OfficerPagesAdmin):
+    form = MeasureForm
+    list_display = ["code", "title", "status_label", "latest_value", "target"]
     list_display_links = ["code", "title"]
-    # Only the priorities and partners that have measures, so the lists are short and unambiguous.
+    # Only the priorities of one edition, and the partners that lead measures, so the lists are short.
     list_filter = [
         "priority__edition",
-        ("priority", admin.RelatedOnlyFieldListFilter),
+        ("priority", scoped_by("edition")),
         "target_kind",
         "direction",
         "unit",
@@ -59,6 +95,7 @@ class MeasureAdmin(OfficerHistoryAdmin):
                     "reported_by_locality",
                     "data_source",
                     "lead_partner",
+                    "leads",
                 ],
                 "description": "Reported values are entered at the foot of the page.",
             },
@@ -84,25 +121,55 @@ class MeasureAdmin(OfficerHistoryAdmin):
             },
         ),
     ]
-    history_list_display = ["target_value", "baseline_value"]
+    history_list_display = ["target_figure", "baseline_figure"]
+    read_only_displays = {
+        "baseline_value": "baseline_figure",
+        "target_value": "target_figure",
+        "tolerance": "tolerance_figure",
+    }
 
     def get_queryset(self, request):
         # The status is computed from these annotations, so the list costs no query per row. Officers see
         # the status of every measure, draft editions' too, from its final values.
         return super().get_queryset(request).with_latest(values=ReportedValue.objects.final())
 
-    @admin.display(description="Status")
+    @admin.display(description="Status (trend)")
     def status_label(self, obj):
-        return obj.status.label
+        travel = obj.travel
+        if travel.code == Travel.NOT_ENOUGH_DATA:
+            return obj.status.label
+        return f"{obj.status.label} ({travel.label.lower()})"
 
-    @admin.display(description="Direction of travel")
-    def travel_label(self, obj):
-        return obj.travel.label
-
-    @admin.display(description="Latest final value")
+    @admin.display(description="Latest final figure")
     def latest_value(self, obj):
-        reading = obj.latest_reading
-        return obj.format_reading(reading) if reading is not None else None
+        return obj.latest_text
+
+    # Each figure as the public pages write it, for the history and for officers who may only view the measure:
+    # `obj` is the measure, or a version of it in its history.
+    @staticmethod
+    def _figure(obj, name, write="format_value"):
+        value = getattr(obj, name)
+        measure = obj.instance if hasattr(obj, "history_id") else obj
+        return None if value is None else getattr(measure, write)(value)
+
+    @admin.display(description="Baseline value")
+    def baseline_figure(self, obj):
+        return self._figure(obj, "baseline_value")
+
+    @admin.display(description="Target value")
+    def target_figure(self, obj):
+        return self._figure(obj, "target_value")
+
+    @admin.display(description="Tolerance")
+    def tolerance_figure(self, obj):
+        return self._figure(obj, "tolerance", "format_amount")
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FiguresContextHelper(self.model, historical_record)
+
+    def deletion_refusal(self, obj):
+        # Worded by the plan editions' admin, as for every other part of an edition.
+        return self.admin_site.get_model_admin(PlanEdition).part_refusal(obj, obj.priority.edition)
 
     @admin.display(description="Target")
     def target(self, obj):
@@ -130,24 +197,63 @@ class MeasureAdmin(OfficerHistoryAdmin):
 
 
 @admin.register(ReportedValue)
-class ReportedValueAdmin(OfficerHistoryAdmin):
-    list_display = ["measure", "period_label", "area", "value_text", "status", "is_illustrative", "updated_at"]
-    list_filter = ["status", "is_illustrative", "locality", "measure__priority__edition", "measure__priority"]
+class ReportedValueAdmin(OfficerPagesAdmin):
+    form = ReportedValueForm
+    list_display = ["name", "value_text", "status", "updated_at"]
+    list_filter = [
+        "status",
+        ("is_illustrative", IllustrativeFilter),
+        "locality",
+        "measure__priority__edition",
+        ("measure__priority", scoped_by("edition")),
+    ]
     list_select_related = ["measure", "locality"]
     search_fields = ["measure__code", "measure__title", "period_label", "note"]
     ordering = ["measure__code", "-period_end", "locality"]
     date_hierarchy = "period_end"
     autocomplete_fields = ["measure", "locality"]
     fieldsets = [
-        (None, {"fields": ["measure", ("period_start", "period_end"), "period_label", "locality"]}),
-        ("The figure", {"fields": ["value", "status", "is_illustrative", "note"]}),
+        (None, {"fields": ["measure", "period", ("period_start", "period_end"), "period_label", "locality"]}),
+        ("The figure", {"fields": ["value", "status", "note"]}),
     ]
-    history_list_display = ["value"]
+    # Illustrative figures are loaded on purpose (`loadplan --illustrative`), never entered: an illustrative
+    # value says so, read-only (`illustrative`), and no form sets the flag.
+    exclude = ["is_illustrative"]
+    readonly_fields = ["illustrative"]
+    read_only_displays = {"value": "value_text"}
+    history_list_display = ["value_text"]
+    record_name_related = ("measure", "locality")
 
-    @admin.display(description="Area", ordering="locality")
-    def area(self, obj):
-        return obj.locality or "Kirklees"
+    def record_name(self, obj):
+        """The measure's code and the period, and the locality where it is one's: "KPM-1.1, 2023/24"."""
+        where = f", {obj.locality}" if obj.locality_id else ""
+        return f"{obj.measure.code}, {obj.period_label or period_label_for(obj.period_start, obj.period_end)}{where}"
+
+    @admin.display(description="Reported value", ordering="measure__code")
+    def name(self, obj):
+        return self.record_name(obj)
 
     @admin.display(description="Value", ordering="value")
     def value_text(self, obj):
-        return obj.measure.format_value(obj.value)
+        return value_text(obj)
+
+    @admin.display(description="Illustrative")
+    def illustrative(self, obj):
+        return (
+            "Yes: a made-up figure, loaded as sample data to show how the pages work, not a real one. It is "
+            "marked as illustrative wherever it is shown."
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_illustrative:
+            return fieldsets
+        return [
+            (title, {**options, "fields": [*options["fields"], "illustrative"]})
+            if title == "The figure"
+            else (title, options)
+            for title, options in fieldsets
+        ]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FiguresContextHelper(self.model, historical_record)

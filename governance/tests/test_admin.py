@@ -88,10 +88,14 @@ def test_a_document_can_be_tied_to_an_agenda_item_once_the_meeting_is_saved(offi
     assert 'name="documents-__prefix__-agenda_item"' in change.content.decode()
 
 
-def test_a_document_under_a_meeting_cannot_be_tied_to_another_meetings_item(officer_client):
-    other_item = AgendaItemFactory()
+def test_a_document_under_a_meeting_is_tied_only_to_one_of_the_meetings_own_items(officer_client):
+    other_item = AgendaItemFactory(title="Another meeting's item")
     meeting = MeetingFactory()
+    AgendaItemFactory(meeting=meeting, title="Community safety update")
     page = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+    documents = page.content.decode().split('id="documents-group"')[1]
+    assert "Community safety update" in documents
+    assert "Another meeting&#x27;s item" not in documents
     data = add_inline_rows(
         post_back(page),
         "documents",
@@ -101,29 +105,139 @@ def test_a_document_under_a_meeting_cannot_be_tied_to_another_meetings_item(offi
     response = officer_client.post(admin_url(Meeting, "change", meeting.pk), data)
 
     assert response.status_code == 200
-    assert "That agenda item belongs to another meeting." in form_errors(response)
+    assert any("Select a valid choice" in message for message in form_errors(response))
     assert not meeting.documents.exists()
 
 
-def test_decisions_are_listed_on_the_meeting_page_with_links(officer_client):
-    decision = DecisionFactory(text="That the Plan be recommended to Cabinet.", agenda_item__number=4)
+# ---- a meeting recorded on one page: its agenda, decisions, attendance and minutes --------------------
+
+
+def test_an_officer_records_a_whole_meeting_with_its_decisions_in_one_go(officer_client):
+    body = BodyFactory(name="Communities Board")
+    page = officer_client.get(admin_url(Meeting, "add"))
+    assert 'id="decisions-group"' in page.content.decode()  # the decisions are on the meeting's own page
+    data = post_back(page, body=str(body.pk), date="2024-01-09", status="held")
+    add_inline_rows(
+        data,
+        "agenda_items",
+        {"number": "1", "agenda_number": "1", "title": "Apologies"},
+        {"number": "2", "agenda_number": "7", "title": "Communities Partnership Plan annual report"},
+    )
+    add_inline_rows(
+        data,
+        "decisions",
+        {"item": "2", "number": "1", "kind": "resolution", "text": "That the annual report be noted."},
+    )
+    add_inline_rows(
+        data,
+        "attendance",
+        {"name": "Cllr Carole Pattison", "status": "present"},
+        {"name": "Supt Jim Griffiths", "status": "apologies"},
+    )
+    add_inline_rows(data, "minutes", {"status": "draft", "text": "The Board noted the annual report."})
+
+    response = officer_client.post(admin_url(Meeting, "add"), data)
+
+    assert response.status_code == 302, form_errors(response)
+    meeting = Meeting.objects.get(body=body)
+    assert [(item.agenda_number, item.title) for item in meeting.agenda_items.all()] == [
+        ("1", "Apologies"),
+        ("7", "Communities Partnership Plan annual report"),
+    ]
+    decision = Decision.objects.get(agenda_item__meeting=meeting)
+    assert (decision.agenda_item.title, decision.text) == (
+        "Communities Partnership Plan annual report",
+        "That the annual report be noted.",
+    )
+    assert sorted(meeting.attendance.values_list("name", "status")) == [
+        ("Cllr Carole Pattison", "present"),
+        ("Supt Jim Griffiths", "apologies"),
+    ]
+    assert meeting.minutes.text == "The Board noted the annual report."
+
+
+def test_the_meeting_page_shows_its_decisions_under_its_own_agenda_items(officer_client):
+    decision = DecisionFactory(
+        text="That the Plan be recommended to Cabinet.", agenda_item__agenda_number="4", agenda_item__title="The Plan"
+    )
+    AgendaItemFactory(title="Another meeting's item")
 
     response = officer_client.get(admin_url(Meeting, "change", decision.agenda_item.meeting.pk))
 
-    content = response.content.decode()
-    assert "That the Plan be recommended to Cabinet." in content
-    assert admin_url(Decision, "change", decision.pk) in content
-    assert f"Item 4, resolution ({decision.number})" in content
-    # Each agenda item links to its own page, where its decisions are edited.
-    assert admin_url(AgendaItem, "change", decision.agenda_item.pk) in content
+    decisions = response.content.decode().split('id="decisions-group"')[1].split('id="attendance-group"')[0]
+    assert "That the Plan be recommended to Cabinet." in decisions
+    assert admin_url(Decision, "change", decision.pk) in decisions
+    assert f'<option value="{decision.agenda_item.number}" selected>4. The Plan</option>' in decisions
+    assert "Another meeting" not in decisions
 
 
-def test_a_meeting_without_decisions_says_so(officer_client):
+def test_a_decision_on_an_item_the_agenda_does_not_have_is_refused_and_nothing_is_saved(officer_client):
     meeting = MeetingFactory()
+    AgendaItemFactory(meeting=meeting, number=1, title="Apologies")
+    page = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+    data = add_inline_rows(
+        post_back(page, location="Town Hall"),
+        "decisions",
+        {"item": "3", "number": "1", "kind": "resolution", "text": "That the report be noted."},
+    )
 
-    response = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+    response = officer_client.post(admin_url(Meeting, "change", meeting.pk), data)
 
-    assert "No decisions recorded yet." in response.content.decode()
+    assert response.status_code == 200
+    assert "The agenda has no item at order 3: choose one of its items, or add it above." in form_errors(response)
+    assert not Decision.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.location == ""
+
+
+def test_two_decisions_with_one_number_on_one_item_are_refused(officer_client):
+    decision = DecisionFactory(number=1)
+    meeting = decision.agenda_item.meeting
+    page = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+    data = add_inline_rows(
+        post_back(page),
+        "decisions",
+        {"item": str(decision.agenda_item.number), "number": "1", "kind": "resolution", "text": "A second (1)."},
+    )
+
+    response = officer_client.post(admin_url(Meeting, "change", meeting.pk), data)
+
+    assert response.status_code == 200
+    message = f"The agenda item at order {decision.agenda_item.number} already has a decision (1)."
+    assert message in form_errors(response)
+    assert Decision.objects.count() == 1
+
+
+def test_reordering_the_agenda_keeps_each_decision_under_its_item(officer_client):
+    meeting = MeetingFactory()
+    first = AgendaItemFactory(meeting=meeting, number=1, title="Apologies")
+    second = AgendaItemFactory(meeting=meeting, number=2, title="The Plan")
+    decision = DecisionFactory(agenda_item=second, number=1)
+    page = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+    rows = {form.instance.pk: index for index, form in enumerate(page.context["inline_admin_formsets"][0].formset)}
+    swapped = {f"agenda_items-{rows[first.pk]}-number": "3", f"agenda_items-{rows[second.pk]}-number": "1"}
+
+    response = officer_client.post(admin_url(Meeting, "change", meeting.pk), post_back(page, **swapped))
+
+    assert response.status_code == 302, form_errors(response)
+    decision.refresh_from_db()
+    second.refresh_from_db()
+    assert (decision.agenda_item, second.number) == (second, 1)
+
+
+def test_a_decision_moves_to_another_item_of_the_meeting(officer_client):
+    decision = DecisionFactory(number=1)
+    meeting = decision.agenda_item.meeting
+    other = AgendaItemFactory(meeting=meeting, number=decision.agenda_item.number + 1)
+    page = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+
+    response = officer_client.post(
+        admin_url(Meeting, "change", meeting.pk), post_back(page, **{"decisions-0-item": str(other.number)})
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    decision.refresh_from_db()
+    assert decision.agenda_item == other
 
 
 def test_officer_records_decisions_on_an_agenda_item(officer_client):
@@ -166,14 +280,17 @@ def test_community_outcome_groups_need_no_locality_the_sources_do_not_name(offic
 # ---- officer groups -------------------------------------------------------------------------------
 
 
-def test_governance_officer_adds_a_meeting(client, django_user_model):
+def test_governance_officer_adds_a_meeting_with_a_decision(client, django_user_model):
     log_in_staff(client, django_user_model, "Governance officers")
     body = BodyFactory()
+    data = meeting_data(client, body)
+    add_inline_rows(data, "agenda_items", {"number": "1", "title": "Community safety update"})
+    add_inline_rows(data, "decisions", {"item": "1", "number": "1", "kind": "resolution", "text": "Noted."})
 
-    response = client.post(admin_url(Meeting, "add"), meeting_data(client, body))
+    response = client.post(admin_url(Meeting, "add"), data)
 
-    assert response.status_code == 302
-    assert Meeting.objects.filter(body=body).exists()
+    assert response.status_code == 302, form_errors(response)
+    assert Decision.objects.get(agenda_item__meeting__body=body).text == "Noted."
 
 
 def test_governance_officer_sees_the_plan_but_cannot_change_it(client, django_user_model):

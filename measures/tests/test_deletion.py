@@ -34,7 +34,8 @@ def test_a_measure_in_the_published_plan_cannot_be_deleted(officer_client):
     content = response.content.decode()
     assert "You cannot delete the measure" in content
     assert "is part of the published plan edition" in content
-    assert "set the edition back to draft first" in content
+    assert "Correct it by editing it, or make the change in a new draft edition." in content
+    assert "set the edition back to draft" not in content  # that would take the whole plan off the site
     assert Measure.objects.filter(pk=measure.pk).exists()
 
 

@@ -21,7 +21,7 @@ def test_correcting_a_final_value_records_the_officer_and_both_figures(officer_c
     content = history.content.decode()
     assert history.status_code == 200
     assert ">officer</a>" in content
-    assert re.search(r"<strong>Value:</strong>\s+4000\.000\s+&nbsp;&rarr;&nbsp;&nbsp;4012\.000", content)
+    assert re.search(r"<strong>Value:</strong>\s+4,000\s+&nbsp;&rarr;&nbsp;&nbsp;4,012", content)
 
 
 def test_changing_a_target_shows_the_target_kinds_by_name(officer_client):

@@ -1,3 +1,4 @@
+import html
 import re
 from datetime import date
 
@@ -11,6 +12,7 @@ from core.admin_testing import (
 from priorities.models import Action, Commitment, PlanEdition, Priority, ProgressUpdate, Theme
 from priorities.tests.factories import (
     ActionFactory,
+    CommitmentFactory,
     PlanEditionFactory,
     PriorityFactory,
     ProgressUpdateFactory,
@@ -322,3 +324,191 @@ def test_staff_without_a_group_sees_no_plan_records(client, django_user_model):
     assert index.status_code == 200
     assert "You don’t have permission to view or edit anything." in index.content.decode()
     assert client.get(admin_url(Priority, "changelist")).status_code == 403
+
+
+# ---- taking the plan off the public site is confirmed first, saying what residents lose ------------------
+
+
+def confirmation_data(response):
+    """What the confirmation page's form posts: the officer's form as they sent it, and the confirmation."""
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', response.content.decode())
+    data = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(html.unescape(value))
+    return data
+
+
+def public_plan(**kwargs):
+    edition = PublishedEditionFactory(title="KCPP 2022-2027", slug="2022-2027", **kwargs)
+    priority = PriorityFactory(edition=edition)
+    ActionFactory.create_batch(3, priority=priority)
+    CommitmentFactory(edition=edition)
+    return edition
+
+
+def test_setting_the_published_plan_back_to_draft_asks_first_saying_what_residents_lose(officer_client):
+    edition = public_plan()
+    url = admin_url(PlanEdition, "change", edition.pk)
+    page = officer_client.get(url)
+
+    response = officer_client.post(url, post_back(page, status="draft", summary="Withdrawn for review."))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Are you sure you want to unpublish “KCPP 2022-2027”?" in content
+    assert "/plans/2022-2027/" in content
+    assert "its 1 priority, each with its page" in content
+    assert "its 3 actions and their progress updates" in content
+    assert "its 1 commitment" in content
+    assert "a current plan on the home page" in content
+    assert f'href="{url}" class="button cancel-link">No, take me back</a>' in content
+    edition.refresh_from_db()
+    assert (edition.status, edition.summary) == ("published", "")  # nothing changed yet
+
+    confirmed = officer_client.post(url, confirmation_data(response))
+
+    assert confirmed.status_code == 302
+    edition.refresh_from_db()
+    assert (edition.status, edition.summary) == ("draft", "Withdrawn for review.")
+
+
+def test_archiving_the_published_plan_asks_first_saying_there_will_be_no_current_plan(officer_client):
+    edition = public_plan()
+    url = admin_url(PlanEdition, "change", edition.pk)
+
+    response = officer_client.post(url, post_back(officer_client.get(url), status="archived"))
+
+    content = response.content.decode()
+    assert "Are you sure you want to archive “KCPP 2022-2027”?" in content
+    assert "it stays on the public site as a previous edition, but no edition is the current plan" in content
+    edition.refresh_from_db()
+    assert edition.status == "published"
+    assert officer_client.post(url, confirmation_data(response)).status_code == 302
+    edition.refresh_from_db()
+    assert edition.status == "archived"
+
+
+def test_other_changes_to_a_published_plan_are_saved_straight_away(officer_client):
+    edition = public_plan()
+    url = admin_url(PlanEdition, "change", edition.pk)
+
+    response = officer_client.post(url, post_back(officer_client.get(url), summary="The plan for 2022 to 2027."))
+
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert (edition.status, edition.summary) == ("published", "The plan for 2022 to 2027.")
+
+
+def test_a_confirmation_for_another_status_does_not_count(officer_client):
+    edition = public_plan()
+    url = admin_url(PlanEdition, "change", edition.pk)
+
+    response = officer_client.post(
+        url, post_back(officer_client.get(url), status="draft", _confirmed_status="archived")
+    )
+
+    assert "Are you sure you want to unpublish" in response.content.decode()
+    edition.refresh_from_db()
+    assert edition.status == "published"
+
+
+# ---- lists: one edition's priorities, actions by number and text, columns that fit -----------------------
+
+
+def test_the_priority_filter_lists_the_priorities_of_the_edition_in_view(officer_client):
+    current = PublishedEditionFactory(title="Plan 2022-2027")
+    older = PlanEditionFactory(title="Plan 2018-2021", status="archived")
+    violence = PriorityFactory(edition=current, number=1, title="Tackling violence")
+    crime = PriorityFactory(edition=older, number=1, title="Preventing crime")
+    ActionFactory(priority=violence, text="Publish a violence reduction strategy")
+    ActionFactory(priority=crime, text="Target prolific offenders")
+
+    def priority_filter(**query):
+        response = officer_client.get(admin_url(Action, "changelist"), query)
+        spec = next(spec for spec in response.context["cl"].filter_specs if spec.title.startswith("priority"))
+        actions = sorted(action.text for action in response.context["cl"].result_list)
+        return spec.title, [label for _, label in spec.lookup_choices], actions
+
+    assert priority_filter() == (
+        "priority in Plan 2022-2027",
+        ["1. Tackling violence"],
+        ["Publish a violence reduction strategy", "Target prolific offenders"],
+    )
+    assert priority_filter(priority__edition__id__exact=older.pk)[:2] == (
+        "priority in Plan 2018-2021",
+        ["1. Preventing crime"],
+    )
+    assert priority_filter(priority__id__exact=crime.pk) == (
+        "priority in Plan 2018-2021",
+        ["1. Preventing crime"],
+        ["Target prolific offenders"],
+    )
+    content = officer_client.get(admin_url(Action, "changelist")).content.decode()
+    assert "By priority in Plan 2022-2027" in content
+
+
+LONG_ACTION = (
+    "Work with the West Yorkshire Violence Reduction Unit (VRU) to reduce serious violence, and give sharp focus "
+    "to those involving weapons, working upstream to tackle the causes that draw people into violence."
+)
+
+
+def test_actions_are_named_by_their_number_and_whole_text_in_the_list(officer_client):
+    ActionFactory(priority__number=1, number=2, text=LONG_ACTION)
+
+    response = officer_client.get(admin_url(Action, "changelist"))
+
+    assert f"1.2 {LONG_ACTION}" in html.unescape(response.content.decode())
+
+
+def test_a_progress_update_is_named_by_its_date_and_action_wherever_it_is_shown(officer_client):
+    update = ProgressUpdateFactory(
+        action__priority__number=1, action__number=2, action__text=LONG_ACTION, date=date(2025, 3, 3)
+    )
+    name = "Update of 3 March 2025 on 1.2 Work with the West Yorkshire Violence Reduction Unit (VRU)…"
+    pages = {
+        "list": officer_client.get(admin_url(ProgressUpdate, "changelist")),
+        "change": officer_client.get(admin_url(ProgressUpdate, "change", update.pk)),
+        "history": officer_client.get(admin_url(ProgressUpdate, "history", update.pk)),
+        "delete": officer_client.get(admin_url(ProgressUpdate, "delete", update.pk)),
+        "action": officer_client.get(admin_url(Action, "change", update.action.pk)),
+    }
+    text = {page: html.unescape(response.content.decode()) for page, response in pages.items()}
+
+    assert "1.2 Work with the West Yorkshire Violence Reduction Unit (VRU) to reduce serious violence…" in text["list"]
+    assert f"<h2>{name}</h2>" in text["change"]
+    chosen = text["change"].split('id="id_action"')[1].split("</select>")[0]
+    assert "1.2 Work with the West Yorkshire Violence Reduction Unit (VRU) to reduce serious violence…" in chosen
+    assert f"History of {name}" in text["history"]
+    assert f">{name}</a>" in text["history"]
+    assert f"Are you sure you want to delete the progress update “{name}”?" in text["delete"]
+    assert f'Progress update: <a href="{admin_url(ProgressUpdate, "change", update.pk)}">{name}</a>' in text["delete"]
+    # On the action's own page each update is headed by its date and status.
+    assert '<span class="inline_label">3 March 2025: On track' in text["action"]
+    for page, content in text.items():
+        assert f"action {update.action.pk}" not in content, page
+
+
+def test_the_history_page_has_no_empty_change_reason_column_and_says_what_a_script_did(officer_client):
+    priority = PriorityFactory(title="Safe and cohesive")
+    priority.history.update(history_change_reason="Loaded from the source documents")
+
+    response = officer_client.get(admin_url(Priority, "history", priority.pk))
+
+    content = response.content.decode()
+    assert "Change reason" not in content
+    assert re.search(
+        r"A script \(such as the plan loader\)\s*<div class=\"help\">Loaded from the source documents", content
+    )
+
+
+def test_a_prioritys_actions_are_labelled_by_their_reference_beside_their_whole_text(officer_client):
+    action = ActionFactory(priority__number=1, number=2, text=LONG_ACTION)
+
+    content = officer_client.get(admin_url(Priority, "change", action.priority.pk)).content.decode()
+
+    actions = content.split('id="actions-group"')[1]
+    assert re.search(
+        r'<td class="original">\s*<p>\s*1\.2\s*<a href="' + admin_url(Action, "change", action.pk), actions
+    )
+    assert LONG_ACTION in html.unescape(actions)  # in the box to edit it

@@ -35,8 +35,13 @@ def test_a_public_edition_cannot_be_deleted(officer_client, status):
 
     assert page.status_code == response.status_code == 200
     content = response.content.decode()
-    assert f"Plan edition “KCPP 2018-2021” is {status}, so residents can see it." in content
-    assert "set it back to draft first" in content
+    assert {
+        PublicationStatus.PUBLISHED: "Plan edition “KCPP 2018-2021” is the published plan: residents read it",
+        PublicationStatus.ARCHIVED: "Plan edition “KCPP 2018-2021” is archived: residents can still read it",
+    }[status] in content
+    assert "kept for the record, not deleted" in content
+    # Unpublishing takes the whole plan off the public site: never offered as the way to delete it.
+    assert "draft" not in content.split('id="content"')[1]
     assert "Yes, I’m sure" not in page.content.decode()
     assert PlanEdition.objects.filter(pk=edition.pk).exists()
 
@@ -86,6 +91,7 @@ def test_anything_in_a_published_edition_cannot_be_deleted(officer_client, facto
     content = response.content.decode()
     assert "is part of the published plan edition “KCPP 2022-2027”, which residents can see." in content
     assert "Correct it by editing it, or make the change in a new draft edition." in content
+    assert "set the edition back to draft" not in content  # that would take the whole plan off the site
     assert type(obj).objects.filter(pk=obj.pk).exists()
 
 

@@ -66,5 +66,5 @@ def test_a_status_change_in_an_actions_updates_shows_in_history_as_officers_know
     assert re.search(r"<strong>Status:</strong>\s+On track\s+&nbsp;&rarr;&nbsp;&nbsp;At risk", content)
     assert "at_risk" not in content
     action_history = officer_client.get(admin_url(type(action), "history", action.pk)).content.decode()
-    assert '<th scope="col">progress</th>' in action_history
+    assert '<th scope="col">Progress</th>' in action_history
     assert "<td>45</td>" in action_history
