@@ -141,7 +141,24 @@ class PermittedRecordForm(forms.ModelForm):
             )
 
 
-class OfficerAdminMixin:
+class RecordPermissions:
+    """Every permission asked of the record itself (kcpp/rules.py decides): for a model admin, the record
+    on the page; for an inline, the record it belongs to."""
+
+    def permission(self, action):
+        return f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("view"), obj) or self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("change"), obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission("delete"), obj)
+
+
+class OfficerAdminMixin(RecordPermissions):
     """Shared behaviour for every model admin. Subclasses say why an object may not be deleted."""
 
     formfield_overrides = FORMFIELD_OVERRIDES
@@ -182,20 +199,6 @@ class OfficerAdminMixin:
     @admin.display(description="Where this comes from")
     def provenance(self, obj):
         return obj.provenance
-
-    # ---- who may do what: each permission asked of the record itself (kcpp/rules.py decides) ----
-
-    def permission(self, action):
-        return f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}"
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(self.permission("view"), obj) or self.has_change_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(self.permission("change"), obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm(self.permission("delete"), obj)
 
     def locked_fields(self, request, obj=None):
         """The fields this officer's job does not let them change (ADMIN_FIELD_PERMISSIONS), shown read-only."""
@@ -312,7 +315,7 @@ class RefuseDeletionFormSet(BaseInlineFormSet):
             raise ValidationError(refusals)
 
 
-class OfficerInlineMixin:
+class OfficerInlineMixin(RecordPermissions):
     extra = 0
     view_on_site = False
     formfield_overrides = FORMFIELD_OVERRIDES
@@ -332,21 +335,9 @@ class OfficerInlineMixin:
         queryset = super().get_queryset(request)
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
-    # Permissions asked of the record the inline belongs to (a lead may add figures to their own measure).
-    def permission(self, action):
-        return f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}"
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(self.permission("view"), obj) or self.has_change_permission(request, obj)
-
+    # Asked of the record the inline belongs to (a lead may add figures to their own measure).
     def has_add_permission(self, request, obj=None):
         return request.user.has_perm(self.permission("add"), obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(self.permission("change"), obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm(self.permission("delete"), obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -31,7 +31,6 @@ import logging
 import secrets
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -232,8 +231,3 @@ class PublicPageCacheMiddleware:
             return response
         changed = parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
         return get_conditional_response(request, etag=response.get("ETag"), last_modified=changed, response=response)
-
-
-def content_models():
-    """The models whose changes invalidate the cache (for tests and the README)."""
-    return [model for model in apps.get_models() if model._meta.app_label in CONTENT_APPS]

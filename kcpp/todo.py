@@ -114,10 +114,9 @@ def figures_due(measures, today):
         .values_list("measure_id", "period_start", "period_end")
         .iterator()
     )
-    due = [
-        FigureDue(measure, period_label_for(start, end), end, overdue=today > end + GRACE)
-        for measure in measures
-        if (period := periods.get(measure.pk)) and (measure.pk, *period) not in entered
-        for start, end in [period]
-    ]
+    due = []
+    for measure in measures:
+        start, end = periods.get(measure.pk, (None, None))
+        if start is not None and (measure.pk, start, end) not in entered:
+            due.append(FigureDue(measure, period_label_for(start, end), end, overdue=today > end + GRACE))
     return sorted(due, key=lambda item: (item.period_end, item.measure.code))
