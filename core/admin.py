@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from core.models import Sourced
+from core.models import FourEyes, Sourced
 
 
 class Refusal(str):
@@ -253,6 +253,10 @@ class OfficerAdminMixin(RecordPermissions):
             deleting = formset.can_delete and formset._should_delete_form(inline_form)
             if isinstance(instance, Sourced) and inline_form.has_changed() and not deleting:
                 instance.record_officer_edit()
+            if isinstance(instance, FourEyes) and (inline_form.has_changed() or instance.pk is None) and not deleting:
+                # Provisional, in the officer's name, for a second officer to approve (core/admin_approval.py).
+                reason = getattr(inline_form, "cleaned_data", {}).get("correction_reason", "")
+                instance.enter(request.user, correction_reason=reason)
         super().save_formset(request, form, formset, change)
 
     def get_deleted_objects(self, objs, request):

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models
 
 from core.admin import ChoiceLabelsContextHelper, OfficerTabularInline
+from core.admin_approval import ApprovalAdminMixin
 from core.admin_filters import scoped_by
 from core.admin_pages import OfficerPagesAdmin, ReadOnlyDisplaysInlineMixin
 from measures.admin_forms import MeasureForm, ReportedValueForm
@@ -33,7 +34,9 @@ class ReportedValueInline(ReadOnlyDisplaysInlineMixin, OfficerTabularInline):
     form = ReportedValueForm
     # The period is chosen (or given by its dates); its label is filled in. Illustrative values are loaded
     # on purpose (`loadplan --illustrative`), never entered: their note says so.
-    fields = ["period", "period_start", "period_end", "locality", "value", "status", "note"]
+    # Entered provisional; a second officer approves it from its own page or the values list.
+    fields = ["period", "period_start", "period_end", "locality", "value", "commentary", "note", "status"]
+    readonly_fields = ["status"]
     autocomplete_fields = ["locality"]
     ordering = ["-period_end", "-period_start", "locality"]
     select_related = ["locality", "measure"]
@@ -45,7 +48,7 @@ class ReportedValueInline(ReadOnlyDisplaysInlineMixin, OfficerTabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "note":
+        if db_field.name in ("note", "commentary"):
             field.widget = forms.Textarea(attrs={"rows": 2, "cols": 30})
         return field
 
@@ -197,9 +200,10 @@ class MeasureAdmin(OfficerPagesAdmin):
 
 
 @admin.register(ReportedValue)
-class ReportedValueAdmin(OfficerPagesAdmin):
+class ReportedValueAdmin(ApprovalAdminMixin, OfficerPagesAdmin):
     form = ReportedValueForm
-    list_display = ["name", "value_text", "status", "updated_at"]
+    list_display = ["name", "value_text", "status", "entered_by", "updated_at"]
+    actions = ["approve_selected"]
     list_filter = [
         "status",
         ("is_illustrative", IllustrativeFilter),
@@ -207,21 +211,22 @@ class ReportedValueAdmin(OfficerPagesAdmin):
         "measure__priority__edition",
         ("measure__priority", scoped_by("edition")),
     ]
-    list_select_related = ["measure", "locality"]
-    search_fields = ["measure__code", "measure__title", "period_label", "note"]
+    list_select_related = ["measure", "locality", "entered_by"]
+    search_fields = ["measure__code", "measure__title", "period_label", "note", "commentary"]
     ordering = ["measure__code", "-period_end", "locality"]
     date_hierarchy = "period_end"
     autocomplete_fields = ["measure", "locality"]
     fieldsets = [
         (None, {"fields": ["measure", "period", ("period_start", "period_end"), "period_label", "locality"]}),
-        ("The figure", {"fields": ["value", "status", "note"]}),
+        ("The figure", {"fields": ["value", "commentary", "note"]}),
+        ("Approval", {"fields": ["status", "approval_stage"]}),
     ]
     # Illustrative figures are loaded on purpose (`loadplan --illustrative`), never entered: an illustrative
     # value says so, read-only (`illustrative`), and no form sets the flag.
     exclude = ["is_illustrative"]
-    readonly_fields = ["illustrative"]
+    readonly_fields = ["illustrative", "status"]
     read_only_displays = {"value": "value_text"}
-    history_list_display = ["value_text"]
+    history_list_display = ["value_text", "revision_reason"]
     record_name_related = ("measure", "locality")
 
     def record_name(self, obj):
@@ -236,6 +241,15 @@ class ReportedValueAdmin(OfficerPagesAdmin):
     @admin.display(description="Value", ordering="value")
     def value_text(self, obj):
         return value_text(obj)
+
+    def approval_summary(self, obj):
+        """The figure as it will be published, with its commentary and any correction's reason."""
+        parts = [value_text(obj)]
+        if obj.commentary:
+            parts.append(f"Commentary: {obj.commentary}")
+        if obj.revision_reason:
+            parts.append(f"Correction: {obj.revision_reason}")
+        return " · ".join(parts)
 
     @admin.display(description="Illustrative")
     def illustrative(self, obj):

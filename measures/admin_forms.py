@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.admin_approval import FourEyesForm
 from measures.models import financial_year_label, period_label_for
 
 # The first financial year offered: the plans loaded start in 2018, their baselines a little earlier.
@@ -75,7 +76,7 @@ class PlainAmountsForm(forms.ModelForm):
                 self.initial[name] = plain_amount(self.initial[name])
 
 
-class ReportedValueForm(PlainAmountsForm):
+class ReportedValueForm(FourEyesForm, PlainAmountsForm):
     """A reported value, its period chosen from the financial years and quarters, or given by its dates."""
 
     amount_fields = ["value"]

@@ -213,10 +213,17 @@ class ReportedValueSerializer(serializers.ModelSerializer):
             "value",
             "status",
             "note",
+            "commentary",
+            "revised_on",
+            "revision_reason",
             "illustrative",
             "last_updated",
         ]
-        extra_kwargs = {"value": PLAIN_DECIMAL}
+        extra_kwargs = {
+            "value": PLAIN_DECIMAL,
+            "revised_on": {"help_text": "The day a correction of the figure was approved; null if never corrected."},
+            "revision_reason": {"help_text": "Why the figure was corrected, as the measure's page shows it."},
+        }
 
 
 @documented(ReportedValueSerializer, noun="reported values")

@@ -61,6 +61,9 @@ VALUE_COLUMNS = [
         "Where the measure, its baseline and its target come from: the source document and section, or that "
         "an officer entered it",
     ),
+    ("commentary", "What lies behind the figure for this period, as the officers agreed it; empty if none"),
+    ("revised_on", "The day a correction of the figure was approved (YYYY-MM-DD); empty if it was never corrected"),
+    ("revision_reason", "Why the figure was corrected, e.g. restated by the partner who reports it; empty if never"),
 ]
 VALUE_CSV_HEADER = [name for name, _ in VALUE_COLUMNS]
 
@@ -97,6 +100,9 @@ def value_row(value, status):
         value.is_illustrative,
         value.updated_at,
         measure.provenance,
+        value.commentary,
+        value.revised_on if value.revision_reason else None,
+        value.revision_reason if value.revised_on else "",
     ]
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from simple_history.models import HistoricalRecords
 
-from core.models import Sourced
+from core.models import Approval, FourEyes, Sourced, revision_text
 from measures import status as rules
 from measures.status import FREQUENCY_PERIODS, Direction, PeriodKind, Reading, TargetKind, period_kind_for
 from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
@@ -65,6 +65,9 @@ def _reading_json(values):
             period_end="period_end",
             is_illustrative="is_illustrative",
             period_kind="period_kind",
+            commentary="commentary",
+            revised_on="revised_on",
+            revision_reason="revision_reason",
         )
     )
 
@@ -79,6 +82,8 @@ def _reading_from_json(data):
         period_end=parse_date(end) if isinstance(end, str) else end,
         is_illustrative=bool(data["is_illustrative"]),
         period_kind=data["period_kind"],
+        commentary=data["commentary"],
+        revision=revision_text(data["revised_on"], data["revision_reason"]),
     )
 
 
@@ -552,12 +557,14 @@ class ReportedValueQuerySet(models.QuerySet):
         )
 
 
-class ReportedValue(models.Model):
-    """A figure reported for a measure, for one period and, optionally, one locality."""
+class ReportedValue(FourEyes):
+    """A figure reported for a measure, for one period and, optionally, one locality, with its commentary.
 
-    class Status(models.TextChoices):
-        PROVISIONAL = "provisional", "Provisional"
-        FINAL = "final", "Final"
+    Entered provisional; public once a second officer approves it as final (`core.models.FourEyes`).
+    """
+
+    Status = Approval
+    corrected_fields = ("value", "period_start", "period_end", "locality", "commentary", "note")
 
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="values")
     period_start = models.DateField()
@@ -585,9 +592,16 @@ class ReportedValue(models.Model):
     value = models.DecimalField(**AMOUNT)
     status = models.CharField(
         max_length=12,
-        choices=Status,
-        default=Status.PROVISIONAL,
-        help_text="Provisional values are never shown publicly and do not count towards the status.",
+        choices=Approval,
+        default=Approval.PROVISIONAL,
+        editable=False,
+        help_text="Provisional values are never shown publicly and do not count towards the status; a value "
+        "becomes final when a second officer approves it.",
+    )
+    commentary = models.TextField(
+        blank=True,
+        help_text="What lies behind the figure for this period, as agreed with the lead: “rise due to a change "
+        "in recording practice”. Shown with the figure on the measure's page, the status page and the downloads.",
     )
     note = models.TextField(blank=True, help_text="Anything a reader needs to know to interpret the figure.")
     is_illustrative = models.BooleanField(
@@ -643,7 +657,15 @@ class ReportedValue(models.Model):
     @property
     def reading(self):
         """The value as the status rules and the formatter read it."""
-        return Reading(self.value, self.period_label, self.period_end, self.is_illustrative, self.period_kind)
+        return Reading(
+            self.value,
+            self.period_label,
+            self.period_end,
+            self.is_illustrative,
+            self.period_kind,
+            self.commentary,
+            self.revision_text,
+        )
 
     def deletion_refusal(self):
         """A final value counts towards the public status: it is corrected, not deleted."""

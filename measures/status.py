@@ -129,6 +129,9 @@ class Reading:
     period_end: date | None = None
     is_illustrative: bool = False
     period_kind: str = ""
+    # What the officers say lies behind the figure, and the public note of its latest correction, if any.
+    commentary: str = ""
+    revision: str = ""
 
 
 @dataclass(frozen=True)

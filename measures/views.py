@@ -160,6 +160,8 @@ STATUS_CSV_HEADER = [
     "unit",
     "illustrative",
     "measure_source",
+    "commentary",
+    "revision",
 ]
 
 
@@ -182,6 +184,8 @@ def status_row(measure, locality):
         measure.unit_text,
         row.is_illustrative,
         measure.provenance,
+        latest.commentary if latest else "",
+        latest.revision if latest else "",
     ]
     if locality is not None:
         here = row.locality_latest

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from core.admin import (
     Refusal,
     RefuseDeletionFormSet,
 )
+from core.admin_approval import ApprovalAdminMixin, FourEyesForm
 from core.admin_filters import scoped_by
 from core.admin_pages import OfficerPagesAdmin, related_column
 from core.text import describe
@@ -282,12 +282,18 @@ class ProgressUpdatesFormSet(RefuseDeletionFormSet):
         self.instance.check_progress(latest.status if latest else Action.Status.NO_UPDATE)
 
 
+class ProgressUpdateInlineForm(FourEyesForm):
+    """An update on the action's page: a correction of a final one asks why."""
+
+
 class ProgressUpdateInline(OfficerStackedInline):
     model = ProgressUpdate
     formset = ProgressUpdatesFormSet
     # Each update headed by its date and status, not "Update of … on action 37".
     template = "admin/priorities/action/progress_updates.html"
-    fields = [("date", "status"), "commentary", "reported_by"]
+    fields = [("date", "status"), "commentary", "reported_by", "approval", "correction_reason"]
+    readonly_fields = ["approval"]
+    form = ProgressUpdateInlineForm
     ordering = ["-date", "-pk"]
 
 
@@ -357,7 +363,7 @@ class ActionAdmin(OfficerPagesAdmin):
         return refusal_for_part(obj.priority.edition, obj)
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(FourEyesForm):
     def clean(self):
         cleaned_data = super().clean()
         action, day, status = (cleaned_data.get(name) for name in ("action", "date", "status"))
@@ -374,17 +380,24 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(OfficerPagesAdmin):
+class ProgressUpdateAdmin(ApprovalAdminMixin, OfficerPagesAdmin):
     form = ProgressUpdateForm
-    list_display = ["date", "action_name", "status"]
-    list_filter = ["status", "action__priority__edition", ("action__priority", scoped_by("edition"))]
-    list_select_related = ["action__priority"]
+    list_display = ["date", "action_name", "status", "approval", "entered_by"]
+    list_filter = ["approval", "status", "action__priority__edition", ("action__priority", scoped_by("edition"))]
+    list_select_related = ["action__priority", "entered_by"]
+    actions = ["approve_selected"]
     search_fields = ["commentary", "reported_by", "action__text"]
     ordering = ["-date", "-pk"]
     date_hierarchy = "date"
     autocomplete_fields = ["action"]
-    fields = ["action", ("date", "status"), "commentary", "reported_by"]
+    fields = ["action", ("date", "status"), "commentary", "reported_by", "approval", "approval_stage"]
+    readonly_fields = ["approval"]
+    history_list_display = ["revision_reason"]
     record_name_related = ("action__priority",)
+
+    def approval_summary(self, obj):
+        text = f"{obj.get_status_display()}: {obj.commentary}"
+        return f"{text} · Correction: {obj.revision_reason}" if obj.revision_reason else text
 
     @admin.display(description="Action", ordering="action__priority__number")
     def action_name(self, update):

@@ -224,7 +224,11 @@ class PartnerSummarySerializer(SourcedSerializer):
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressUpdate
-        fields = ["date", "status", "commentary", "reported_by"]
+        fields = ["date", "status", "commentary", "reported_by", "revised_on", "revision_reason"]
+        extra_kwargs = {
+            "revised_on": {"help_text": "When a correction of this update was approved; null if never corrected."},
+            "revision_reason": {"help_text": "Why it was corrected, as the action's page shows it."},
+        }
 
 
 FLAG = inline_serializer(
@@ -303,7 +307,7 @@ class ActionViewSet(ReadOnlyModelViewSet):
         Action.objects.public()
         .with_status()
         .select_related("priority__edition", "lead_body")
-        .prefetch_related("lead_partners", "updates")
+        .prefetch_related("lead_partners", Prefetch("updates", queryset=ProgressUpdate.objects.final().newest_first()))
         .order_by("-priority__edition__start_year", "priority__number", "number")
     )
 

@@ -63,7 +63,7 @@ ACTION_ORDER = ["-priority__edition__start_year", "-priority__edition__end_year"
 
 def actions_for_csv(actions):
     """`actions` with all their rows need but their lead partners, current plan first, in the plan's order."""
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).newest_first()
+    latest = ProgressUpdate.objects.final().filter(action=OuterRef("pk")).newest_first()
     return (
         actions.with_status()
         .select_related("priority__edition", "lead_body")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from simple_history.models import HistoricalRecords
 
-from core.models import Sourced
+from core.models import Approval, FourEyes, Sourced
 from core.text import describe
 
 
@@ -389,7 +389,7 @@ class ActionQuerySet(models.QuerySet):
         """
         if "latest_status" in self.query.annotations:
             return self
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).newest_first()
+        latest = ProgressUpdate.objects.final().filter(action=OuterRef("pk")).newest_first()
         return self.annotate(
             latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value(Action.Status.NO_UPDATE)),
             latest_update_date=Subquery(latest.values("date")[:1]),
@@ -572,9 +572,17 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """Latest first: by date, then by id, so of two updates on one day the one entered later wins."""
         return self.order_by("-date", "-pk")
 
+    def final(self):
+        """The updates the public sees: approved by a second officer."""
+        return self.filter(approval=Approval.FINAL)
 
-class ProgressUpdate(models.Model):
-    """A dated progress report on an action, with the lead's commentary; the latest gives the action's status."""
+
+class ProgressUpdate(FourEyes):
+    """A dated progress report on an action, with the lead's commentary; the latest final one gives the action's
+    status. Entered provisional; public once a second officer approves it (`core.models.FourEyes`)."""
+
+    approval_field = "approval"
+    corrected_fields = ("date", "status", "commentary", "reported_by")
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField()
@@ -585,6 +593,14 @@ class ProgressUpdate(models.Model):
     )
     commentary = models.TextField()
     reported_by = models.CharField(max_length=200, blank=True, help_text="Who gave the update, and for which partner.")
+    approval = models.CharField(
+        max_length=12,
+        choices=Approval,
+        default=Approval.PROVISIONAL,
+        db_default=Approval.PROVISIONAL,  # a row written by older code (a data migration) is not public either
+        editable=False,
+        help_text="A provisional update is never shown publicly; it becomes final when a second officer approves it.",
+    )
     history = HistoricalRecords()
 
     objects = ProgressUpdateQuerySet.as_manager()

@@ -79,7 +79,7 @@ class ActionDetailView(DetailView):
     template_name = "priorities/action_detail.html"
 
     def get_object(self, queryset=None):
-        updates = ProgressUpdate.objects.newest_first()
+        updates = ProgressUpdate.objects.final().newest_first()
         queryset = (
             Action.objects.public()
             .with_status()

@@ -59,6 +59,9 @@ VALUE_HEADER = [
     "illustrative",
     "last_updated",
     "measure_source",
+    "commentary",
+    "revised_on",
+    "revision_reason",
 ]
 ACTION_HEADER = [
     "edition",
@@ -154,6 +157,9 @@ def test_every_measures_values_come_as_one_tidy_file(client, localities):
         "last_updated": first["last_updated"],
         "measure_source": "Kirklees Communities Partnership Plan 2022-2027, Strategic Priority 1, "
         "Key Performance measures.",
+        "commentary": "",  # none was loaded: the plan gives none
+        "revised_on": "",
+        "revision_reason": "",
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", first["last_updated"])
     south = records(response)[9]

@@ -61,6 +61,8 @@ def allowed(job, model, whose):
         may |= {"add"}  # may open the add page; the form takes only their own (tested below)
     if job == "Publishers" and model == "priorities.planedition":
         may |= {"change"}  # its status only (tested below)
+    if job == "Publishers" and model in REPORTS:
+        may |= {"approve"}  # what someone else entered (tests/test_approval.py)
     if job == "Governance officers" and model in GOVERNANCE + SHARED:
         may |= EDIT
     return may
@@ -113,7 +115,7 @@ def test_each_job_may_do_what_the_table_says_to_its_own_records_and_others(peopl
         app_label, model_name = label.split(".")
         for whose, record in (("own", own[label]), ("other", other[label])):
             expected = allowed(job, label, whose)
-            for action in ("view", "add", "change", "delete"):
+            for action in ("view", "add", "change", "delete", *(("approve",) if label in REPORTS else ())):
                 subject = None if action == "add" and whose == "other" else record
                 if user.has_perm(f"{app_label}.{action}_{model_name}", subject) != (action in expected):
                     wrong.append(f"{job} {action} {whose} {label}: expected {action in expected}")

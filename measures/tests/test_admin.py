@@ -460,10 +460,16 @@ def test_an_illustrative_value_says_so_read_only(officer_client):
     assert "Yes: a made-up figure, loaded as sample data to show how the pages work, not a real one." in content
     assert 'name="is_illustrative"' not in content
     assert "4,612 (illustrative)" in listed
-    response = officer_client.post(admin_url(ReportedValue, "change", value.pk), post_back(page, value="4613"))
+    response = officer_client.post(
+        admin_url(ReportedValue, "change", value.pk), post_back(page, value="4613", correction_reason="Sample redone.")
+    )
     assert response.status_code == 302
     value.refresh_from_db()
-    assert (value.value, value.is_illustrative) == (Decimal("4613"), True)
+    assert (value.value, value.is_illustrative, value.status) == (
+        Decimal("4613"),
+        True,
+        ReportedValue.Status.PROVISIONAL,
+    )
 
 
 # ---- a value's period chosen from the financial years and quarters ----------------------------------------
@@ -541,7 +547,8 @@ def test_changing_a_values_period_fills_in_its_new_label(officer_client):
     assert 'name="period_start" value="' not in content  # the dates are for other periods only
 
     response = officer_client.post(
-        admin_url(ReportedValue, "change", value.pk), post_back(page, period="2023-04-01/2024-03-31")
+        admin_url(ReportedValue, "change", value.pk),
+        post_back(page, period="2023-04-01/2024-03-31", correction_reason="The figure was for 2023/24."),
     )
 
     assert response.status_code == 302, form_errors(response)
@@ -567,7 +574,9 @@ def test_saving_a_value_names_it_in_the_message_and_the_recent_actions(officer_c
     page = officer_client.get(admin_url(ReportedValue, "change", value.pk))
 
     response = officer_client.post(
-        admin_url(ReportedValue, "change", value.pk), post_back(page, value="4013"), follow=True
+        admin_url(ReportedValue, "change", value.pk),
+        post_back(page, value="4013", correction_reason="Restated by West Yorkshire Police."),
+        follow=True,
     )
 
     assert "The reported value “<a href=" in response.content.decode()

@@ -31,6 +31,8 @@ STATUS_HEADER = [
     "unit",
     "illustrative",
     "measure_source",
+    "commentary",
+    "revision",
 ]
 
 
@@ -68,6 +70,8 @@ def test_status_csv_has_the_rows_and_columns_of_the_page(client, real_plan):
         "illustrative": "true",
         "measure_source": "Kirklees Communities Partnership Plan 2022-2027, Strategic Priority 1, "
         "Key Performance measures.",
+        "commentary": "",  # none was loaded: the plan gives none
+        "revision": "",
     }
     no_data = dict(zip(rows[0], rows[[row[1] for row in rows].index("KPM-2.2")], strict=True))
     assert (no_data["latest_value"], no_data["status"], no_data["illustrative"]) == ("", "No data yet", "false")
@@ -174,6 +178,9 @@ def test_measure_csv_is_tidy_long_data(client, localities):
         "last_updated": first["last_updated"],
         "measure_source": "Kirklees Communities Partnership Plan 2022-2027, Strategic Priority 2, "
         "Key Performance measures.",
+        "commentary": "",
+        "revised_on": "",
+        "revision_reason": "",
     }
     assert first["last_updated"] <= today and re.fullmatch(r"\d{4}-\d{2}-\d{2}", first["last_updated"])
 

@@ -11,17 +11,25 @@ def test_correcting_a_final_value_records_the_officer_and_both_figures(officer_c
     value = ReportedValueFactory(value=4000)
     page = officer_client.get(admin_url(ReportedValue, "change", value.pk))
 
-    response = officer_client.post(admin_url(ReportedValue, "change", value.pk), post_back(page, value="4012"))
+    response = officer_client.post(
+        admin_url(ReportedValue, "change", value.pk),
+        post_back(page, value="4012", correction_reason="Figure restated by West Yorkshire Police."),
+    )
 
     assert response.status_code == 302
     latest = value.history.latest()
-    assert (latest.history_user, latest.value) == (officer, 4012)
+    assert (latest.history_user, latest.value, latest.revision_reason) == (
+        officer,
+        4012,
+        "Figure restated by West Yorkshire Police.",
+    )
 
     history = officer_client.get(admin_url(ReportedValue, "history", value.pk))
     content = history.content.decode()
     assert history.status_code == 200
     assert ">officer</a>" in content
     assert re.search(r"<strong>Value:</strong>\s+4,000\s+&nbsp;&rarr;&nbsp;&nbsp;4,012", content)
+    assert "Figure restated by West Yorkshire Police." in content
 
 
 def test_changing_a_target_shows_the_target_kinds_by_name(officer_client):

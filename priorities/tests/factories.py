@@ -1,5 +1,6 @@
 import factory
 
+from core.models import Approval
 from priorities.models import (
     Action,
     Commitment,
@@ -100,3 +101,4 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     date = factory.Faker("date_object")
     status = Action.Status.ON_TRACK
     commentary = "Going well."
+    approval = Approval.FINAL  # approved by a second officer, as the public sees it

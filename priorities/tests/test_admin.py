@@ -2,6 +2,8 @@ import html
 import re
 from datetime import date
 
+from django.contrib.auth import get_user_model
+
 from core.admin_testing import (
     add_inline_rows,
     admin_url,
@@ -164,7 +166,17 @@ def test_an_actions_status_is_shown_but_changed_only_by_adding_a_progress_update
     response = officer_client.post(admin_url(Action, "change", action.pk), data)
 
     assert response.status_code == 302
+    # Provisional until a second officer approves it: the public still sees the last approved status.
+    assert Action.objects.with_status().get(pk=action.pk).status == Action.Status.ON_TRACK
+    approve_as_another_officer(action.updates.get(date=date(2024, 4, 2)))
     assert Action.objects.with_status().get(pk=action.pk).status == Action.Status.AT_RISK
+
+
+def approve_as_another_officer(record):
+    """A second officer (a publisher) approves what the first entered, as on the approval page."""
+    publisher = get_user_model().objects.create_user("second-officer", is_staff=True)
+    record.approve(publisher)
+    record.save()
 
 
 COMPLETED_BELOW_100 = "A completed action is 100% complete, but this one's progress is 80%."
@@ -210,6 +222,7 @@ def test_an_action_reopened_with_a_newer_update_may_go_below_100_per_cent(office
     response = officer_client.post(admin_url(Action, "change", action.pk), data)
 
     assert response.status_code == 302, form_errors(response)
+    approve_as_another_officer(action.updates.get(date=date(2024, 6, 1)))
     reopened = Action.objects.with_status().get(pk=action.pk)
     assert (reopened.progress, reopened.status) == (80, Action.Status.DELAYED)
 
@@ -305,9 +318,15 @@ def test_performance_officer_updates_an_action_and_adds_progress(client, django_
     response = client.post(admin_url(Action, "change", action.pk), data)
 
     assert response.status_code == 302
+    update = action.updates.get()
+    assert (update.commentary, update.approval, update.entered_by.groups.get().name) == (
+        "Funding is not yet agreed.",
+        "provisional",
+        "Performance officers",
+    )
+    approve_as_another_officer(update)
     action = Action.objects.with_status().get(pk=action.pk)
     assert (action.status, action.progress) == (Action.Status.AT_RISK, 30)
-    assert action.updates.get().commentary == "Funding is not yet agreed."
 
 
 def test_governance_officer_cannot_add_to_the_plan(client, django_user_model):

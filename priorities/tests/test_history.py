@@ -56,7 +56,11 @@ def test_a_status_change_in_an_actions_updates_shows_in_history_as_officers_know
     action = ActionFactory(progress=40)
     update = ProgressUpdateFactory(action=action, status="on_track")
     page = officer_client.get(admin_url(type(action), "change", action.pk))
-    changes = post_back(page, progress="45", **{"updates-0-status": "at_risk"})
+    changes = post_back(
+        page,
+        progress="45",
+        **{"updates-0-status": "at_risk", "updates-0-correction_reason": "Reassessed by the Board."},
+    )
     assert officer_client.post(admin_url(type(action), "change", action.pk), changes).status_code == 302
 
     response = officer_client.get(admin_url(type(update), "history", update.pk))

@@ -19,6 +19,7 @@ from priorities.tests.factories import ActionFactory, ProgressUpdateFactory
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("priorities.migrations.0003_status_from_progress_updates")
+approval = importlib.import_module("priorities.migrations.0006_progress_update_approval")
 KEPT = "Status recorded on the action before an action's status came from its progress updates."
 LONDON = ZoneInfo("Europe/London")
 
@@ -36,6 +37,12 @@ def stored(old_apps, action, status, last_changed):
     """Give `action` the status an officer stored on it, and the time it last changed."""
     OldAction = old_apps.get_model("priorities", "Action")
     OldAction.objects.filter(pk=action.pk).update(status=status, updated_at=last_changed)
+
+
+def migrate_forward(old_apps):
+    """The migration, then the later one that keeps every update made before approvals existed public."""
+    migration.keep_statuses_as_updates(old_apps, None)
+    approval.updates_already_public_stay_final(MigrationLoader(connection).project_state().apps, None)
 
 
 def status_of(action):
@@ -57,7 +64,7 @@ def test_a_status_stored_on_an_action_becomes_a_progress_update_dated_the_day_it
     ProgressUpdateFactory(action=untouched, date=date(2024, 2, 1), status=Action.Status.ON_TRACK)
     before = ProgressUpdate.objects.count()
 
-    migration.keep_statuses_as_updates(old_apps, None)
+    migrate_forward(old_apps)
 
     kept = ProgressUpdate.objects.filter(commentary=KEPT).order_by("action_id")
     assert [(update.action_id, update.date, update.status) for update in kept] == [
@@ -79,7 +86,7 @@ def test_a_status_stored_before_a_newer_update_is_kept_as_history_but_the_update
     ProgressUpdateFactory(action=action, date=date(2024, 6, 1), status=Action.Status.ON_TRACK)
     stored(old_apps, action, "not_started", datetime(2024, 2, 1, 10, tzinfo=LONDON))
 
-    migration.keep_statuses_as_updates(old_apps, None)
+    migrate_forward(old_apps)
 
     assert action.updates.get(commentary=KEPT).date == date(2024, 2, 1)
     assert status_of(action) == "on_track"
