@@ -36,6 +36,20 @@ class AgendaItemsFormSet(RefuseDeletionFormSet):
         if page is not None:
             page.agenda = self
 
+    def save_existing_objects(self, commit=True):
+        """Items that swap places (1 and 2 becoming 2 and 1) are first moved out of the way, so that saving
+        one does not clash with the other's old number in the database's one-number-per-item rule."""
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and "number" in form.changed_data and not self._should_delete_form(form)
+        ]
+        if commit and moving:
+            spare = 32767  # the largest order a PositiveSmallIntegerField holds; counted down, never used by officers
+            for offset, pk in enumerate(moving):
+                AgendaItem.objects.filter(pk=pk).update(number=spare - offset)
+        return super().save_existing_objects(commit)
+
     def as_submitted(self):
         """{item id (None for new ones): [its order]} for the items kept as submitted; None while it has errors."""
         if not self.is_valid():

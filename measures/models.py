@@ -635,9 +635,15 @@ class ReportedValue(FourEyes):
         ]
 
     def __str__(self):
+        """As officers cite it: "KPM-1.1, 2023/24: 4,612", the figure as the public pages write it."""
         where = f", {self.locality}" if self.locality_id else ""
-        value = "" if self.value is None else f"{Decimal(self.value).normalize():,f}"
-        return f"{self.period_label or self.period_start}{where}: {value}"
+        try:
+            measure = self.measure
+        except ObjectDoesNotExist:
+            measure = None
+        value = "" if self.value is None or measure is None else measure.format_value(self.value)
+        code = f"{measure.code}, " if measure is not None else ""
+        return f"{code}{self.period_label or self.period_start}{where}: {value}"
 
     def save(self, *args, **kwargs):
         if self.period_start and self.period_end:
@@ -675,8 +681,8 @@ class ReportedValue(FourEyes):
         return (
             f"The {self.period_label}{where} value of {self.measure.code} ({self.measure.format_value(self.value)}) "
             "is final, so it counts towards the measure's public status. "
-            "Correct the figure by editing it (the history keeps the old one). "
-            "If it really must go, mark it provisional first."
+            "Correct the figure by editing it and saying why: the correction goes to a second officer for "
+            "approval, and the history keeps the old figure."
         )
 
     def clean(self):

@@ -609,7 +609,7 @@ class ProgressUpdate(FourEyes):
         ordering = ["action", "-date", "-pk"]
 
     def __str__(self):
-        return f"Update of {self.date:%d %B %Y} on action {self.action_id}"
+        return f"Update of {self.date:%-d %B %Y} on action {self.action.reference}"
 
     def get_absolute_url(self):
         return self.action.get_absolute_url()

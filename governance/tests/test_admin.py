@@ -309,3 +309,22 @@ def test_performance_officer_cannot_record_a_meeting(client, django_user_model):
 
     assert client.get(admin_url(Meeting, "changelist")).status_code == 200
     assert client.get(admin_url(Meeting, "add")).status_code == 403
+
+
+def test_two_agenda_items_swap_places_on_the_meeting_page(officer_client):
+    meeting = MeetingFactory()
+    first = AgendaItemFactory(meeting=meeting, number=1, title="Apologies")
+    second = AgendaItemFactory(meeting=meeting, number=2, title="The Plan")
+    page = officer_client.get(admin_url(Meeting, "change", meeting.pk))
+    forms = {item.pk: index for index, item in enumerate(page.context["inline_admin_formsets"][0].formset.queryset)}
+
+    response = officer_client.post(
+        admin_url(Meeting, "change", meeting.pk),
+        post_back(
+            page,
+            **{f"agenda_items-{forms[first.pk]}-number": "2", f"agenda_items-{forms[second.pk]}-number": "1"},
+        ),
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    assert [item.title for item in meeting.agenda_items.order_by("number")] == ["The Plan", "Apologies"]

@@ -57,7 +57,7 @@ def test_a_final_value_cannot_be_deleted_and_the_officer_is_told_what_to_do(offi
     content = response.content.decode()
     assert "The 2022/23 value of KPM-1.1 (4,000) is final" in content
     assert "Correct the figure by editing it" in content
-    assert "mark it provisional first" in content
+    assert "the correction goes to a second officer for approval" in content
     assert ReportedValue.objects.filter(pk=value.pk).exists()
 
 
