@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from governance import api as governance_api
-from kcpp import api, health, views
+from kcpp import api, compare, health, views
 from kcpp.sitemaps import SITEMAPS
 from measures import api as measures_api
 from priorities import api as priorities_api
@@ -40,6 +40,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", views.HomeView.as_view(), name="home"),
     path("plan/", views.PlanOnAPageView.as_view(), name="plan-on-a-page"),
+    path("plans/compare/<slug:old>/<slug:new>/", compare.CompareEditionsView.as_view(), name="compare-editions"),
     path("plans/<slug:edition>/<slug:slug>/", views.PriorityDetailView.as_view(), name="priority-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("data/", views.OpenDataView.as_view(), name="open-data"),

@@ -224,6 +224,15 @@ class Measure(Sourced):
     code = models.CharField(max_length=20, unique=True, help_text="Short reference, e.g. KPM-1.1.")
     title = models.CharField(max_length=200, help_text="A short name for lists and charts.")
     plan_wording = models.TextField(help_text="The measure word for word as the plan states it, target included.")
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_into",
+        help_text="The same measure in the edition this one was copied from, for comparing editions.",
+    )
     definition = models.TextField(blank=True, help_text="Exactly what is counted, and how.")
     unit = models.CharField(
         max_length=10,

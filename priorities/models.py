@@ -203,6 +203,15 @@ class Commitment(Sourced):
     edition = models.ForeignKey(PlanEdition, on_delete=models.PROTECT, related_name="commitments")
     number = models.PositiveSmallIntegerField()
     text = models.TextField(help_text="Word for word as the plan gives it.")
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_into",
+        help_text="The same commitment in the edition this one was copied from, for comparing editions.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -236,6 +245,15 @@ class Priority(Sourced):
     edition = models.ForeignKey(PlanEdition, on_delete=models.PROTECT, related_name="priorities")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, help_text="As the plan heads it.")
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_into",
+        help_text="The same priority in the edition this one was copied from, for comparing editions.",
+    )
     short_title = models.CharField(
         max_length=100, blank=True, help_text="The column heading in the outcome framework (plan on a page)."
     )
@@ -299,6 +317,15 @@ class Theme(Sourced):
     )
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_into",
+        help_text="The same theme in the edition this one was copied from, for comparing editions.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -430,6 +457,15 @@ class Action(Sourced):
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
     number = models.PositiveSmallIntegerField(help_text="Order within the priority.")
     text = models.TextField(help_text="What the Board will do, word for word as the plan says it.")
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_into",
+        help_text="The same action in the edition this one was copied from, for comparing editions.",
+    )
     editors_note = models.TextField(
         "editors' note",
         blank=True,

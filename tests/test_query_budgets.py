@@ -75,6 +75,7 @@ BUDGETS = {
     "/plans/": 2,
     f"/plans/{CURRENT}/": 4,
     "/plans/2018-2021/": 5,
+    "/plans/compare/2020-refresh/2022-2027/": 6,
     f"{PRIORITY}actions/": 4,
     f"{PRIORITY}actions/1/": 3,
     "/plans/actions.csv": 2,
