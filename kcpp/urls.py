@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from governance import api as governance_api
-from kcpp import api, compare, health, views
+from kcpp import admin_home, api, compare, health, views
 from kcpp.sitemaps import SITEMAPS
 from measures import api as measures_api
 from priorities import api as priorities_api
@@ -37,6 +37,8 @@ urlpatterns = [
     re_path(r"^api(/.*)?$", api.not_found),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The admin's front page is the officer's to-do list, then Django's own list of apps (kcpp/admin_home.py).
+    path("admin/", admin_home.view, name="admin-home"),
     path("admin/", admin.site.urls),
     path("", views.HomeView.as_view(), name="home"),
     path("plan/", views.PlanOnAPageView.as_view(), name="plan-on-a-page"),

@@ -1,20 +1,35 @@
 """E-mail each officer what is due from them: figures for the last period, actions needing an update,
-meetings without minutes (kcpp/todo.py). Run it from cron, e.g. every Monday at 7:00 (README)."""
+entries waiting for their approval (publishers), meetings without minutes. The same to-do list as the
+admin's front page (kcpp/todo.py). Run it from cron, e.g. every Monday at 7:00 (README)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
-from kcpp.todo import todo_for
+from kcpp.todo import admin_change_url, officer_name, provisional_list_url, record_name, todo_for
+from measures.models import ReportedValue
+from priorities.models import ProgressUpdate
 
 
 def admin_link(base, record):
-    opts = record._meta
-    return base + reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+    return base + admin_change_url(record)
+
+
+def approvals(entries, base):
+    """The entries waiting for the officer's approval, each with who entered it and where to approve it."""
+    lines = [
+        f"- {record_name(entry)}, entered by {officer_name(entry.entered_by)} — {admin_link(base, entry)}"
+        for entry in [*entries.values, *entries.updates]
+    ]
+    for more, model, kind in (
+        (entries.more_values, ReportedValue, "figures"),
+        (entries.more_updates, ProgressUpdate, "progress updates"),
+    ):
+        if more:
+            lines.append(f"- and more provisional {kind}: {base}{provisional_list_url(model)}")
+    return lines
 
 
 def message(todo, base):
@@ -24,20 +39,23 @@ def message(todo, base):
         lines += ["Figures to enter:"]
         lines += [
             f"- {due.measure.code} {due.measure.title}: {due.period}"
-            f"{' (overdue)' if due.overdue else ''} — {admin_link(base, due.measure)}"
+            f"{' (overdue)' if due.overdue else ''}. Enter it: {base}{due.entry_url} "
+            f"(the measure: {admin_link(base, due.measure)})"
             for due in todo.figures
         ]
     if todo.actions:
         lines += ["", "Actions needing attention:"] if lines else ["Actions needing attention:"]
         lines += [
-            f"- {action.priority.number}.{action.number}: {flag.label}. {flag.explanation} — {admin_link(base, action)}"
+            f"- {record_name(action)}: {flag.label}. {flag.explanation}. — {admin_link(base, action)}"
             for action, flag in todo.actions
         ]
+    if todo.to_approve:
+        lines += ["", "Waiting for your approval:"] if lines else ["Waiting for your approval:"]
+        lines += approvals(todo.to_approve, base)
     if todo.meetings:
         lines += ["", "Meetings without minutes:"] if lines else ["Meetings without minutes:"]
         lines += [
-            f"- {meeting.body.name}, {format_date(meeting.date, 'j F Y')} — {admin_link(base, meeting)}"
-            for meeting in todo.meetings
+            f"- {meeting.body.name}, {meeting.date_text} — {admin_link(base, meeting)}" for meeting in todo.meetings
         ]
     return "\n".join(lines)
 
