@@ -64,6 +64,10 @@ def parse_period(value):
     return date.fromisoformat(start), date.fromisoformat(end)
 
 
+def show_plain(value):
+    return plain_amount(value) if isinstance(value, Decimal) else value
+
+
 class PlainAmountsForm(forms.ModelForm):
     """Shows the stored amounts of `amount_fields` as typed (4612, not 4612.000)."""
 
@@ -71,9 +75,11 @@ class PlainAmountsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Shown as typed; the stored Decimal stays the initial value, so an amount posted back unchanged
+        # ("4612" for 4612.000) is no change: a text initial would make every figure on the page "changed".
         for name in self.amount_fields:
-            if isinstance(self.initial.get(name), Decimal):
-                self.initial[name] = plain_amount(self.initial[name])
+            if name in self.fields:
+                self.fields[name].prepare_value = show_plain
 
 
 class ReportedValueForm(FourEyesForm, PlainAmountsForm):

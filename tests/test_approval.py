@@ -20,7 +20,7 @@ from django.utils.dateformat import format as format_date
 
 from core.admin_testing import admin_url, form_errors, post_back
 from core.tests.factories import UserFactory
-from measures.models import ReportedValue
+from measures.models import Measure, ReportedValue
 from measures.tests.factories import MeasureFactory, ReportedValueFactory
 from priorities.models import Action, ProgressUpdate
 from priorities.tests.factories import ActionFactory, ProgressUpdateFactory, PublishedEditionFactory
@@ -292,3 +292,16 @@ def test_a_publisher_cannot_approve_a_progress_update_they_entered():
 
     update.refresh_from_db()
     assert (update.approval, update.entered_by) == ("provisional", officer)
+
+
+def test_saving_a_measure_leaves_its_final_values_as_they_were(officer_client, public_measure):
+    value = ReportedValueFactory(measure=public_measure, value=Decimal("4612"))
+    page = officer_client.get(admin_url(Measure, "change", public_measure.pk))
+
+    response = officer_client.post(
+        admin_url(Measure, "change", public_measure.pk), post_back(page, title="Burglaries (all)")
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    value.refresh_from_db()
+    assert (value.value, value.status, value.entered_by) == (Decimal("4612"), ReportedValue.Status.FINAL, None)

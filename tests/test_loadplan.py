@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 
+from core.models import Approval
 from governance.models import Body, Decision, KeyDecision, Meeting, Minutes, StatutoryDuty
 from measures.models import Measure, ReportedValue, TargetKind
 from priorities.models import Action, Commitment, Locality, PlanEdition, Priority, PublicationStatus, Theme
@@ -246,7 +247,9 @@ def test_loading_again_adds_nothing_and_keeps_officers_edits(plan, capsys):
     action = plan.priorities.get(number=1).actions.get(number=1)
     action.progress = 40
     action.save()
-    action.updates.create(date=date(2024, 4, 2), status=Action.Status.ON_TRACK, commentary="Under way.")
+    action.updates.create(
+        date=date(2024, 4, 2), status=Action.Status.ON_TRACK, commentary="Under way.", approval=Approval.FINAL
+    )
     before = {model: model.objects.count() for model in (PlanEdition, Priority, Action, Measure, Meeting)}
     call_command("loadplan")
     assert "up to date: nothing to change" in capsys.readouterr().out
