@@ -321,6 +321,16 @@ class Decision(Sourced):
     number = models.PositiveSmallIntegerField(help_text="(1), (2) … as minuted.")
     kind = models.CharField(max_length=15, choices=Kind, default=Kind.RESOLUTION)
     text = models.TextField(help_text="Word for word as minuted.")
+    approves_edition = models.ForeignKey(
+        PlanEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approving_decisions",
+        editable=False,  # set by publishing the edition with this decision (priorities/admin_editions.py)
+        help_text="The plan edition this decision approved, if it approved one: set when the edition is "
+        "published with this decision as its approval.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -94,6 +94,7 @@ class Section:
     removed: list = field(default_factory=list)
     changed: list = field(default_factory=list)
     same: int = 0
+    matches: dict = field(default_factory=dict)  # old item's id: the new item's id
 
     @property
     def has_changes(self):
@@ -104,10 +105,14 @@ class Section:
         return self.plural.replace(" ", "-")
 
 
-def compare(kind, plural, old_items, new_items, *, name, fields):
+def compare(kind, plural, old_items, new_items, *, name, fields, priorities=None):
     """Match `new_items` to `old_items` by identity (`carried_from`), else by the words of `name`; then
-    compare `fields` ((label, function of an item giving text) pairs) of each matched pair."""
+    compare `fields` ((label, function of an item giving text) pairs) of each matched pair. With
+    `priorities` (the priorities' section, compared first), an item that moved to another priority says
+    so; one whose priority was only reworded has not moved."""
     section = Section(kind, plural)
+    if priorities is not None:
+        fields = [*fields, moved(priorities.matches)]
     old_by_pk = {item.pk: item for item in old_items}
     old_by_words = {}
     for item in old_items:
@@ -122,11 +127,8 @@ def compare(kind, plural, old_items, new_items, *, name, fields):
             section.added.append(item)
             continue
         matched.add(old.pk)
-        changes = [
-            FieldChange(label, before, after)
-            for label, text in fields
-            if (before := text(old) or "") != (after := text(item) or "")
-        ]
+        section.matches[old.pk] = item.pk
+        changes = changes_between(old, item, fields)
         if changes:
             section.changed.append(Changed(old, item, changes))
         else:
@@ -134,6 +136,37 @@ def compare(kind, plural, old_items, new_items, *, name, fields):
     fuzzy_matches(section, old_items, matched, name=name, fields=fields)
     section.removed = [item for item in old_items if item.pk not in matched]
     return section
+
+
+def changes_between(old, new, fields):
+    """The fields that differ: a (label, text function) pair compares the texts; a function of both items
+    (see `moved`) says itself whether, and how, they differ."""
+    changes = []
+    for entry in fields:
+        if callable(entry):
+            change = entry(old, new)
+            if change is not None:
+                changes.append(change)
+            continue
+        label, text = entry
+        if (before := text(old) or "") != (after := text(new) or ""):
+            changes.append(FieldChange(label, before, after))
+    return changes
+
+
+def moved(priority_matches):
+    """The "Priority" change of an item that moved to another priority (not one whose priority was reworded)."""
+
+    def change(old, new):
+        if priority_matches.get(old.priority_id) == new.priority_id:
+            return None
+        return FieldChange(
+            "Priority",
+            f"{old.priority.number}. {old.priority.title}",
+            f"{new.priority.number}. {new.priority.title}",
+        )
+
+    return change
 
 
 def fuzzy_matches(section, old_items, matched, *, name, fields):
@@ -155,12 +188,8 @@ def fuzzy_matches(section, old_items, matched, *, name, fields):
             still_added.append(item)
             continue
         matched.add(old.pk)
-        changes = [
-            FieldChange(label, before, after)
-            for label, text in fields
-            if (before := text(old) or "") != (after := text(item) or "")
-        ]
-        section.changed.append(Changed(old, item, changes))
+        section.matches[old.pk] = item.pk
+        section.changed.append(Changed(old, item, changes_between(old, item, fields)))
     section.added = still_added
 
 
@@ -198,31 +227,34 @@ def sections(old, new):
         .order_by("priority__number", "number", "pk"),
         lambda m: m.priority.edition_id,
     )
+    priority_section = compare(
+        "priority",
+        "priorities",
+        *priorities,
+        name=lambda p: p.title,
+        fields=[
+            ("Title", lambda p: p.title),
+            ("Introduction", lambda p: p.introduction),
+            ("What the Strategic Intelligence Assessment found", lambda p: p.sia_summary),
+        ],
+    )
     return [
-        compare(
-            "priority",
-            "priorities",
-            *priorities,
-            name=lambda p: p.title,
-            fields=[
-                ("Title", lambda p: p.title),
-                ("Introduction", lambda p: p.introduction),
-                ("What the Strategic Intelligence Assessment found", lambda p: p.sia_summary),
-            ],
-        ),
+        priority_section,
         compare(
             "theme",
             "themes",
             *themes,
             name=lambda t: t.title,
-            fields=[("Title", lambda t: t.title), ("Priority", lambda t: t.priority.title)],
+            fields=[("Title", lambda t: t.title)],
+            priorities=priority_section,
         ),
         compare(
             "action",
             "actions",
             *actions,
             name=lambda a: a.text,
-            fields=[("Wording", lambda a: a.text), ("Priority", lambda a: a.priority.title)],
+            fields=[("Wording", lambda a: a.text)],
+            priorities=priority_section,
         ),
         compare(
             "measure",
@@ -234,8 +266,8 @@ def sections(old, new):
                 ("Target", lambda m: m.target_text),
                 ("Baseline", lambda m: m.baseline_text),
                 ("Definition", lambda m: m.definition),
-                ("Priority", lambda m: m.priority.title),
             ],
+            priorities=priority_section,
         ),
         compare(
             "commitment",

@@ -132,7 +132,7 @@ class PriorityDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         of_priority = OuterRef("pk")
         priority = get_object_or_404(
-            Priority.objects.public()
+            Priority.objects.visible_to(self.request.user)
             .select_related("edition")
             .annotate(
                 theme_count=how_many(Theme.objects.filter(priority=of_priority, parent=None)),

@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 from core.models import Approval, FourEyes, Sourced, revision_text
 from measures import status as rules
 from measures.status import FREQUENCY_PERIODS, Direction, PeriodKind, Reading, TargetKind, period_kind_for
-from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus
+from priorities.models import Locality, PartnerOrganisation, Priority, PublicationStatus, VisibleToMixin
 
 AMOUNT = {"max_digits": 12, "decimal_places": 3}
 
@@ -87,7 +87,7 @@ def _reading_from_json(data):
     )
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(VisibleToMixin, models.QuerySet):
     def public(self):
         """Measures residents may see: those of published or archived editions, never a draft's."""
         return self.exclude(priority__edition__status=PublicationStatus.DRAFT)

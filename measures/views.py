@@ -257,7 +257,11 @@ class MeasureDetailView(DetailView):
 
     def get_queryset(self):
         # Measures of published and archived editions; a draft edition's measures are not found (404).
-        return Measure.objects.public().with_latest().select_related("priority__edition", "lead_partner")
+        return (
+            Measure.objects.visible_to(self.request.user)
+            .with_latest()
+            .select_related("priority__edition", "lead_partner")
+        )
 
     def published_values(self):
         """The measure's published values, oldest first, Kirklees before its localities."""

@@ -15,6 +15,7 @@ from core.admin_approval import ApprovalAdminMixin, FourEyesForm
 from core.admin_filters import scoped_by
 from core.admin_pages import OfficerPagesAdmin, related_column
 from core.text import describe
+from priorities.admin_editions import EditionLifeCycleMixin
 from priorities.models import (
     Action,
     Commitment,
@@ -65,7 +66,7 @@ class CommitmentInline(OfficerTabularInline):
 
 
 @admin.register(PlanEdition)
-class PlanEditionAdmin(OfficerPagesAdmin):
+class PlanEditionAdmin(EditionLifeCycleMixin, OfficerPagesAdmin):
     list_display = ["title", "period", "status", "approval_text"]
     list_filter = ["status", "kind"]
     list_select_related = ["follows"]

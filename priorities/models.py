@@ -28,7 +28,19 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived (previous edition)"
 
 
-class EditionQuerySet(models.QuerySet):
+def may_preview(user):
+    """Whether `user` may see draft editions' pages as the public will see them once published: officers with a
+    job. Their pages are never cached (core/cache.py serves no one signed in), so no draft reaches the public."""
+    return bool(user and user.is_authenticated and user.is_staff and user.has_perm("priorities.view_planedition"))
+
+
+class VisibleToMixin:
+    def visible_to(self, user):
+        """What `user` may see: everything public, and drafts too for an officer previewing them."""
+        return self if may_preview(user) else self.public()
+
+
+class EditionQuerySet(VisibleToMixin, models.QuerySet):
     def public(self):
         """Editions residents may see: the current one and those it replaced."""
         return self.exclude(status=PublicationStatus.DRAFT)
@@ -230,7 +242,7 @@ class Commitment(Sourced):
         return self.edition.refusal_for_part(self)
 
 
-class PriorityQuerySet(models.QuerySet):
+class PriorityQuerySet(VisibleToMixin, models.QuerySet):
     def public(self):
         return self.exclude(edition__status=PublicationStatus.DRAFT)
 
@@ -402,7 +414,7 @@ class PartnerOrganisation(Sourced):
         return reverse("measures:status") + f"?lead_partner={self.pk}"
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(VisibleToMixin, models.QuerySet):
     def public(self):
         return self.exclude(priority__edition__status=PublicationStatus.DRAFT)
 

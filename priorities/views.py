@@ -50,7 +50,7 @@ class EditionDetailView(DetailView):
     def get_queryset(self):
         priorities = Priority.objects.annotate(action_count=Count("actions")).order_by("number")
         return (
-            PlanEdition.objects.public()
+            PlanEdition.objects.visible_to(self.request.user)
             .select_related("follows")
             .prefetch_related(
                 "commitments",
@@ -81,7 +81,7 @@ class ActionDetailView(DetailView):
     def get_object(self, queryset=None):
         updates = ProgressUpdate.objects.final().newest_first()
         queryset = (
-            Action.objects.public()
+            Action.objects.visible_to(self.request.user)
             .with_status()
             .select_related("priority__edition", "lead_body")
             .prefetch_related("lead_partners", Prefetch("updates", queryset=updates))
@@ -122,7 +122,7 @@ class ActionListView(PagedListMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.priority = get_object_or_404(
-            Priority.objects.public().select_related("edition"),
+            Priority.objects.visible_to(request.user).select_related("edition"),
             edition__slug=self.kwargs["edition"],
             slug=self.kwargs["priority"],
         )

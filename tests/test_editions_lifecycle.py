@@ -1,0 +1,178 @@
+"""The annual refresh: a plan editor prepares the next edition privately from the current plan, edits and
+previews it, a publisher publishes it with the decision that approved it, and the public then reads what
+changed. The public never sees the draft before that (priorities/drafts.py, priorities/admin_editions.py)."""
+
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from core.admin_testing import admin_url, post_back
+from core.tests.factories import UserFactory
+from governance.models import Body
+from governance.tests.factories import AgendaItemFactory, DecisionFactory, MeetingFactory
+from measures.models import Measure
+from priorities.models import PlanEdition, Priority, PublicationStatus
+
+pytestmark = pytest.mark.django_db
+
+CURRENT = "2022-2027"
+
+
+def signed_in(job, name):
+    user = UserFactory(username=name, is_staff=True)
+    user.groups.set(Group.objects.filter(name=job))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_errors(response):
+    """The messages of the form on one of the editions' own admin pages."""
+    form = response.context["form"]
+    return [message for messages in form.errors.values() for message in messages]
+
+
+def text(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).replace(" :", ":")
+
+
+def edition_url(edition, view):
+    """One of an edition's own admin pages: next-edition/ or publish/."""
+    return admin_url(PlanEdition, "change", edition.pk).removesuffix("change/") + f"{view}/"
+
+
+def prepare_draft(client):
+    current = PlanEdition.objects.get(slug=CURRENT)
+    url = edition_url(current, "next-edition")
+    return client.post(
+        url,
+        {
+            "title": "Kirklees Communities Partnership Plan – Refresh, 2025",
+            "slug": "2025-refresh",
+            "kind": "refresh",
+            "start_year": "2025",
+            "end_year": "2027",
+        },
+    )
+
+
+def test_the_refresh_prepared_previewed_published_and_compared(real_plan):
+    editor = signed_in("Plan editors", "editor")
+    current = PlanEdition.objects.get(slug=CURRENT)
+
+    # Prepare: a draft copy of the whole plan, each item carried from the current plan's.
+    response = prepare_draft(editor)
+    assert response.status_code == 302, page_errors(response)
+    draft = PlanEdition.objects.get(slug="2025-refresh")
+    assert (draft.status, draft.follows) == (PublicationStatus.DRAFT, current)
+    assert draft.priorities.count() == current.priorities.count()
+    copied = Measure.objects.filter(priority__edition=draft)
+    assert copied.count() == Measure.objects.filter(priority__edition=current).count()
+    assert set(copied.values_list("code", flat=True)) == {
+        f"{code}-2025" for code in Measure.objects.filter(priority__edition=current).values_list("code", flat=True)
+    }
+    assert all(measure.carried_from.priority.edition == current for measure in copied)
+    assert not any(measure.values.exists() for measure in copied)  # figures stay with the plan they were for
+
+    # The public never sees it; the editor previews it as the public will.
+    public = Client()
+    assert public.get("/plans/2025-refresh/").status_code == 404
+    assert "Refresh, 2025" not in public.get("/plans/").content.decode()
+    preview = editor.get("/plans/2025-refresh/")
+    assert preview.status_code == 200
+    assert "is a draft: the public cannot see this page" in text(preview)
+    priority = draft.priorities.order_by("number").first()
+    assert public.get(priority.get_absolute_url()).status_code == 404
+    assert editor.get(priority.get_absolute_url()).status_code == 200
+
+    # Edit: one priority reworded in the draft; the current plan is untouched.
+    page = editor.get(admin_url(Priority, "change", priority.pk))
+    reworded = "Tackling violence, abuse and exploitation in every neighbourhood"
+    assert editor.post(admin_url(Priority, "change", priority.pk), post_back(page, title=reworded)).status_code == 302
+    assert priority.carried_from.title != reworded
+    compare = f"/plans/compare/{CURRENT}/2025-refresh/"
+    assert public.get(compare).status_code == 404
+    assert "in every neighbourhood" in text(editor.get(compare))
+
+    # Publish: a publisher, with the Cabinet decision that approved it.
+    meeting = MeetingFactory(date=date(2025, 3, 18), body=Body.objects.get(name="Cabinet"))
+    decision = DecisionFactory(
+        agenda_item=AgendaItemFactory(
+            meeting=meeting, title="Communities Partnership Plan refresh", plan_edition=draft
+        ),
+        text="That the refreshed Plan be approved.",
+    )
+    assert editor.get(edition_url(draft, "publish")).status_code == 403
+    publisher = signed_in("Publishers", "publisher")
+    publish = edition_url(draft, "publish")
+    page = publisher.get(publish)
+    assert f"“{current}”, the current plan, will be archived" in text(page)
+    response = publisher.post(publish, {"decision": str(decision.pk)})
+    assert response.status_code == 302, page_errors(response)
+
+    draft.refresh_from_db()
+    current.refresh_from_db()
+    decision.refresh_from_db()
+    assert (draft.status, current.status) == (PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED)
+    assert draft.approval_text == "Approved by Cabinet on 18 March 2025"
+    assert decision.approves_edition == draft
+    # Now the public reads it, the old plan stays at its own address, and what changed is public.
+    assert public.get("/plans/2025-refresh/").status_code == 200
+    assert public.get(f"/plans/{CURRENT}/").status_code == 200
+    changes = text(public.get(compare))
+    assert "Priorities: 0 added, 0 removed, 1 changed" in changes
+    assert f"Title removed: {priority.carried_from.title.replace('&', '&amp;')} added: {reworded}" in changes
+    assert "Measures: 0 added, 0 removed, 0 changed" in changes  # carried over as the same measures
+
+
+def test_a_web_address_already_taken_is_refused_and_nothing_is_made(real_plan):
+    editor = signed_in("Plan editors", "editor")
+    current = PlanEdition.objects.get(slug=CURRENT)
+    before = PlanEdition.objects.count()
+    url = edition_url(current, "next-edition")
+
+    response = editor.post(
+        url, {"title": "Again", "slug": "2018-2021", "kind": "refresh", "start_year": "2026", "end_year": "2025"}
+    )
+
+    assert response.status_code == 200
+    errors = page_errors(response)
+    assert "Another edition has this web address: choose another." in errors
+    assert "The last year cannot be before the first year." in errors
+    assert PlanEdition.objects.count() == before
+
+
+def test_only_a_plan_editor_prepares_and_only_a_publisher_publishes(real_plan):
+    current = PlanEdition.objects.get(slug=CURRENT)
+    assert prepare_draft(signed_in("Publishers", "publisher")).status_code == 403
+    assert prepare_draft(signed_in("Performance officers", "reporter")).status_code == 403
+    assert not PlanEdition.objects.filter(slug="2025-refresh").exists()
+    prepare_draft(signed_in("Plan editors", "editor"))
+    draft = PlanEdition.objects.get(slug="2025-refresh")
+    publish = edition_url(draft, "publish")
+    refused = signed_in("Governance officers", "clerk").post(
+        publish, {"approval": "sought", "approval_body": "Cabinet"}
+    )
+    assert refused.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == PublicationStatus.DRAFT
+    assert PlanEdition.objects.current() == current
+
+
+def test_publishing_without_an_approval_record_is_refused(real_plan):
+    prepare_draft(signed_in("Plan editors", "editor"))
+    draft = PlanEdition.objects.get(slug="2025-refresh")
+    draft.kind = PlanEdition.Kind.PLAN  # a new plan, not a refresh, needs its approval recorded
+    draft.save()
+    publish = edition_url(draft, "publish")
+
+    response = signed_in("Publishers", "publisher").post(publish, {})
+
+    assert response.status_code == 200
+    assert "Record what is known about this plan's approval before publishing or archiving it." in page_errors(response)
+    draft.refresh_from_db()
+    assert draft.status == PublicationStatus.DRAFT
+    assert PlanEdition.objects.current().slug == CURRENT
