@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # Officers load reported values from CSV or Excel in the admin (measures/admin_import.py).
+    "import_export",
     "axes",
     # Who may do what: each job's permissions, per record where an officer leads it (kcpp/rules.py).
     "rules.apps.AutodiscoverRulesConfig",
@@ -201,6 +203,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Audit trail, not an undo button: reverting from the admin would bypass review.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Importing values (django-import-export): only officers who may add reported values (kcpp/rules.py; each row
+# is checked against the measures they lead too), all or nothing in one transaction, and the file held between
+# the preview and the confirmation in the shared cache, which every instance reads (Redis in production; a
+# laptop's single process keeps it in its own memory). Anything exported is made safe for spreadsheets.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

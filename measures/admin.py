@@ -7,6 +7,7 @@ from core.admin_approval import ApprovalAdminMixin
 from core.admin_filters import scoped_by
 from core.admin_pages import OfficerPagesAdmin, ReadOnlyDisplaysInlineMixin
 from measures.admin_forms import MeasureForm, ReportedValueForm
+from measures.admin_import import ValueImportMixin
 from measures.models import Measure, ReportedValue, period_label_for
 from measures.status import Travel
 from priorities.models import PlanEdition
@@ -200,7 +201,7 @@ class MeasureAdmin(OfficerPagesAdmin):
 
 
 @admin.register(ReportedValue)
-class ReportedValueAdmin(ApprovalAdminMixin, OfficerPagesAdmin):
+class ReportedValueAdmin(ValueImportMixin, ApprovalAdminMixin, OfficerPagesAdmin):
     form = ReportedValueForm
     list_display = ["name", "value_text", "status", "entered_by", "updated_at"]
     actions = ["approve_selected"]
