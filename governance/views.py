@@ -8,7 +8,7 @@ however many bodies, members, meetings or agenda items there are.
 from urllib.parse import urlsplit
 
 from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.pagination import PagedListMixin
+from governance.calendar import key_decisions_due, meetings_calendar, upcoming_meetings
 from governance.filters import MeetingFilter
 from governance.models import (
     NEWEST_FIRST,
@@ -56,6 +57,7 @@ BODY_GROUPS = [
 
 COUNCIL_HOST = "kirklees.gov.uk"
 LATEST_MEETINGS_ON_BODY_PAGE = 10
+UPCOMING_MEETINGS_LISTED = 5
 
 
 def link_note(url):
@@ -90,6 +92,20 @@ def attendance_in_order():
     return Attendance.objects.select_related("organisation").annotate(status_order=order).order_by("status_order", "pk")
 
 
+def next_meetings(meetings, today):
+    """The first few meetings still to come, and whether there are more (one more is read, not a count)."""
+    upcoming = list(upcoming_meetings(meetings, today)[: UPCOMING_MEETINGS_LISTED + 1])
+    return {
+        "upcoming_meetings": upcoming[:UPCOMING_MEETINGS_LISTED],
+        "more_upcoming": len(upcoming) > UPCOMING_MEETINGS_LISTED,
+    }
+
+
+def calendar_links(request, path):
+    """The feed's address on this site, to download, and in full, to copy into a calendar app that subscribes."""
+    return {"calendar_path": path, "calendar_url": request.build_absolute_uri(path)}
+
+
 def governance_crumbs():
     return [("Home", reverse("home")), ("Governance", reverse("governance:overview"))]
 
@@ -99,7 +115,7 @@ def meeting_list_crumbs():
 
 
 class GovernanceView(TemplateView):
-    """The bodies and how they relate, who sits on them, the Board's duties and the key decisions."""
+    """What is coming up, the bodies and how they relate, who sits on them, the Board's duties and the key decisions."""
 
     template_name = "governance/overview.html"
 
@@ -115,7 +131,11 @@ class GovernanceView(TemplateView):
             groups.append({"id": "other", "title": "Other bodies", "intro": "", "bodies": others})
         duties = StatutoryDuty.objects.public().select_related("body").order_by("body__order", "body__name", "number")
         key_decisions = list(KeyDecision.objects.select_related("decision_maker", "plan_edition"))
+        today = timezone.localdate()
         context.update(
+            next_meetings(Meeting.objects.public(), today),
+            calendar=calendar_links(self.request, reverse("governance:meeting-calendar")),
+            key_decisions_due=list(key_decisions_due(today)),
             groups=[group for group in groups if group["bodies"]],
             bodies_with_members=[body for body in bodies if body.members],
             duties=list(duties),
@@ -126,7 +146,7 @@ class GovernanceView(TemplateView):
 
 
 class BodyDetailView(DetailView):
-    """One body: its role, where it sits, who sits on it and its latest meetings."""
+    """One body: its role, where it sits, who sits on it, its meetings to come and latest, and its key decisions due."""
 
     context_object_name = "body"
 
@@ -141,7 +161,11 @@ class BodyDetailView(DetailView):
         meetings = list(
             Meeting.objects.public().filter(body=body).with_minutes_published()[: LATEST_MEETINGS_ON_BODY_PAGE + 1]
         )
+        today = timezone.localdate()
         context.update(
+            next_meetings(Meeting.objects.public().filter(body=body), today),
+            calendar=calendar_links(self.request, reverse("governance:body-calendar", kwargs={"slug": body.slug})),
+            key_decisions_due=list(key_decisions_due(today).filter(decision_maker=body)),
             meetings=meetings[:LATEST_MEETINGS_ON_BODY_PAGE],
             more_meetings=len(meetings) > LATEST_MEETINGS_ON_BODY_PAGE,
             all_meetings_url=f"{reverse('governance:meeting-list')}?body={body.slug}",
@@ -182,6 +206,7 @@ class MeetingListView(PagedListMixin, ListView):
             form=form,
             has_errors=bool(form.errors),
             is_filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
+            calendar=calendar_links(self.request, reverse("governance:meeting-calendar")),
             breadcrumbs=[("Home", reverse("home")), ("Meetings", None)],
         )
         return context
@@ -232,4 +257,36 @@ def document_download(request, pk, name):
         raise Http404("No such document.")
     response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file_name)
     response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@require_safe
+def meeting_calendar(request, slug=None):
+    """The published meetings as an iCalendar feed, to add to a calendar app: every body's, or one body's.
+
+    Two queries whatever the number of meetings (three for a body's); small enough to make whole.
+    """
+    meetings = Meeting.objects.public()
+    if slug is None:
+        name, filename, uid = "Kirklees Communities Partnership meetings", "kcp-meetings.ics", "meetings"
+        description = "Meetings of the Communities Board and the bodies that govern the partnership plan."
+        page = reverse("governance:meeting-list")
+    else:
+        body = get_object_or_404(Body, slug=slug)
+        meetings = meetings.filter(body=body)
+        name = f"{body.name} meetings (Kirklees Communities Partnership)"
+        filename, uid = f"kcp-{body.slug}-meetings.ics", f"body-{body.pk}-meetings"
+        description = f"Meetings of the {body.name}, one of the bodies that govern the partnership plan."
+        page = body.get_absolute_url()
+    content = meetings_calendar(
+        meetings,
+        name=name,
+        description=description,
+        url=request.build_absolute_uri(page),
+        feed_url=request.build_absolute_uri(request.path),
+        uid=uid,
+        absolute=request.build_absolute_uri,
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -99,8 +99,10 @@ BUDGETS = {
     "/measures/status.csv": 2,
     "/measures/status.csv?status=off_track&locality=west-kirklees-test-locality": 3,
     # governance
-    "/governance/": 4,
-    "/governance/communities-board/": 4,
+    "/governance/": 6,
+    "/governance/communities-board/": 6,
+    "/meetings/calendar.ics": 2,
+    "/governance/communities-board/calendar.ics": 3,
     "/meetings/": 4,
     "/meetings/?page=all": 3,
     "/meetings/?body=communities-board&year=2023": 5,

@@ -1,8 +1,12 @@
 """The governance and meeting pages in real Chromium: WCAG 2.2 AA by axe, with the real record loaded."""
 
-import pytest
+from datetime import time, timedelta
 
-from governance.models import Meeting
+import pytest
+from django.utils import timezone
+
+from governance.models import Body, Meeting
+from governance.tests.factories import KeyDecisionFactory, MeetingFactory
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +51,23 @@ def test_the_filters_work_from_the_keyboard_and_stay_in_the_address(page, live_s
     page.get_by_role("link", name="Clear filters").click()
     page.wait_for_load_state()
     assert page.url.endswith("/meetings/")
+
+
+def soon(days):
+    return timezone.localdate() + timedelta(days=days)
+
+
+@pytest.mark.parametrize("path", ["/governance/", "/governance/communities-board/"])
+def test_what_is_coming_up_meets_wcag_22_aa_and_fits_a_320_pixel_screen(page, assert_accessible, path):
+    """The real plan has nothing to come: add a meeting with a time and a key decision due, as officers would."""
+    board = Body.objects.get(slug="communities-board")
+    MeetingFactory(body=board, date=soon(14), start_time=time(14), status=Meeting.Status.SCHEDULED)
+    MeetingFactory(body=board, date=soon(40), status=Meeting.Status.CANCELLED)
+    KeyDecisionFactory(title="Kirklees Communities Partnership Plan refresh", decision_maker=board, due_date=soon(30))
+    assert_accessible(path)
+    page.get_by_text("Subscribe, so that new and changed meetings appear in your calendar").click()
+    assert_accessible()
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    for listing in ("#upcoming-meetings-list", "#key-decisions-due-list"):
+        assert page.locator(listing).evaluate("element => element.scrollWidth <= element.clientWidth"), listing
