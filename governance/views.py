@@ -226,8 +226,14 @@ class MeetingDetailView(DetailView):
                 Prefetch("agenda_items", queryset=agenda),
                 Prefetch("attendance", queryset=attendance_in_order()),
                 "documents",
+                # The measure status reports taken to it, kept as it was shown them (measures/snapshots.py).
+                Prefetch("scrutiny_snapshots", queryset=self.reports()),
             )
         )
+
+    @staticmethod
+    def reports():
+        return Meeting._meta.get_field("scrutiny_snapshots").related_model.objects.defer("rows").order_by("taken_at")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

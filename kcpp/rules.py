@@ -71,6 +71,8 @@ has_a_job = plan_editor | performance_officer | lead | publisher | governance_of
 PLAN = {"priorities": ["planedition", "commitment", "priority", "theme", "action"], "measures": ["measure"]}
 SHARED = {"priorities": ["locality", "partnerorganisation"]}
 REPORTS = {"measures": ["reportedvalue"], "priorities": ["progressupdate"]}
+# A status report kept as a meeting was shown it: taken by those who report or keep the meetings, never changed.
+SNAPSHOTS = {"measures": ["scrutinysnapshot"]}
 GOVERNANCE = {
     "governance": [
         "body",
@@ -96,7 +98,7 @@ def grant(models, predicate, actions=("add", "change", "delete")):
 
 def every_model():
     merged = {}
-    for group in (PLAN, SHARED, REPORTS, GOVERNANCE):
+    for group in (PLAN, SHARED, REPORTS, GOVERNANCE, SNAPSHOTS):
         for app_label, names in group.items():
             merged.setdefault(app_label, []).extend(names)
     return merged
@@ -118,6 +120,7 @@ rules.set_perm("priorities.edit_planedition", plan_editor)
 grant(SHARED, plan_editor | governance_officer)
 grant(REPORTS, reporter)
 grant(GOVERNANCE, governance_officer)
+grant(SNAPSHOTS, performance_officer | governance_officer, actions=("add",))
 
 # Publishing: only a publisher changes whether an edition is public (a field the admin locks for others).
 rules.set_perm("priorities.publish_planedition", publisher)

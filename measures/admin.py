@@ -8,7 +8,8 @@ from core.admin_filters import scoped_by
 from core.admin_pages import OfficerPagesAdmin, ReadOnlyDisplaysInlineMixin
 from measures.admin_forms import MeasureForm, ReportedValueForm
 from measures.admin_import import ValueImportMixin
-from measures.models import Measure, ReportedValue, period_label_for
+from measures.models import Measure, ReportedValue, ScrutinySnapshot, period_label_for
+from measures.snapshots import NO_PLAN, take_snapshot
 from measures.status import Travel
 from priorities.models import PlanEdition
 
@@ -272,3 +273,51 @@ class ReportedValueAdmin(ValueImportMixin, ApprovalAdminMixin, OfficerPagesAdmin
 
     def get_historical_record_context_helper(self, request, historical_record):
         return FiguresContextHelper(self.model, historical_record)
+
+
+class SnapshotForm(forms.ModelForm):
+    class Meta:
+        model = ScrutinySnapshot
+        fields = ["meeting"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not PlanEdition.objects.filter(status="published").exists():
+            raise forms.ValidationError(NO_PLAN)
+        return cleaned
+
+
+@admin.register(ScrutinySnapshot)
+class ScrutinySnapshotAdmin(OfficerPagesAdmin):
+    """A status report taken to a meeting: chosen by its meeting, then kept as it was, never changed."""
+
+    form = SnapshotForm
+    list_display = ["title", "edition_title", "taken_at", "taken_by"]
+    list_select_related = ["meeting__body", "taken_by"]
+    search_fields = ["title", "edition_title"]
+    ordering = ["-taken_at"]
+    autocomplete_fields = ["meeting"]
+    readonly_fields = ["title", "edition_title", "taken_at", "taken_by", "measures_reported"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["meeting"]
+        return ["meeting", "title", "edition_title", "taken_at", "taken_by", "measures_reported"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.readonly_fields, "meeting"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the record of what a meeting was shown: never changed
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.change_permission = self.permission("add")  # the form only ever adds one
+        return form
+
+    @admin.display(description="Measures reported")
+    def measures_reported(self, obj):
+        return f"{len(obj.rows)}: see the public page for the whole report"
+
+    def save_model(self, request, obj, form, change):
+        take_snapshot(obj.meeting, request.user, obj)

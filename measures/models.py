@@ -730,3 +730,43 @@ class ReportedValue(FourEyes):
                 add("value", "A count or rate cannot be negative.")
         if errors:
             raise ValidationError(errors)
+
+
+class ScrutinySnapshot(models.Model):
+    """The measure status table as it was reported to a meeting (of Overview and Scrutiny, say), frozen.
+
+    Its rows are what the status page showed when it was taken: each measure's figures, status,
+    explanation and commentary, as text. Nothing changes them afterwards, not later figures, corrections
+    or reloading the plan: they are the record of what the meeting was shown (measures/snapshots.py).
+    """
+
+    meeting = models.ForeignKey(
+        "governance.Meeting",
+        on_delete=models.PROTECT,
+        related_name="scrutiny_snapshots",
+        help_text="The meeting the status report was taken to.",
+    )
+    title = models.CharField(max_length=300, editable=False)
+    edition_title = models.CharField(max_length=200, editable=False)
+    taken_at = models.DateTimeField(editable=False)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    rows = models.JSONField(editable=False, default=list)
+    history = HistoricalRecords()  # who took it, and when: it is never changed after
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        verbose_name = "scrutiny status report"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("measures:snapshot-detail", kwargs={"pk": self.pk})
+
+    def deletion_refusal(self):
+        return (
+            f"“{self}” is the record of what the meeting was shown, kept as it was taken. Take a new one for "
+            "another meeting instead."
+        )

@@ -32,7 +32,7 @@ from governance.tests.factories import (
     StatutoryDutyFactory,
 )
 from measures.models import Measure
-from measures.tests.factories import MeasureFactory, ReportedValueFactory, add_test_localities
+from measures.tests.factories import MeasureFactory, ReportedValueFactory, ScrutinySnapshotFactory, add_test_localities
 from priorities.models import Action, Locality, PartnerOrganisation, PlanEdition, Priority, PublicationStatus
 from priorities.tests.factories import (
     ActionFactory,
@@ -106,7 +106,8 @@ BUDGETS = {
     "/meetings/": 4,
     "/meetings/?page=all": 3,
     "/meetings/?body=communities-board&year=2023": 5,
-    "/meetings/{scrutiny_meeting}/": 5,
+    "/meetings/{scrutiny_meeting}/": 6,
+    "/measures/reports/": 1,
     "/meetings/feed/": 1,
     "/meetings/minutes/feed/": 1,
     # the API: every collection, then some filtered lists and single records
@@ -216,6 +217,7 @@ def multiply_by_ten():
         StatutoryDutyFactory(body=board, number=100 + n)
     for n in range(9 * KeyDecision.objects.count()):
         KeyDecisionFactory(title=f"Key decision {n} on crime", decision_maker=bodies[n])
+    ScrutinySnapshotFactory.create_batch(10, meeting=scrutiny_meeting())
     after = row_counts()
     short = {name: (count, after[name]) for name, count in before.items() if after[name] < 10 * max(count, 1)}
     assert short == {}, f"fewer than ten times the real plan's rows (before, after): {short}"

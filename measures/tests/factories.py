@@ -2,9 +2,10 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
-from measures.models import Direction, Measure, ReportedValue, TargetKind
+from measures.models import Direction, Measure, ReportedValue, ScrutinySnapshot, TargetKind
 from priorities.tests.factories import LocalityFactory, PriorityFactory
 
 
@@ -63,3 +64,15 @@ def add_test_localities():
         ReportedValueFactory(measure=kpm_26, locality=locality, year=2023, value=value, is_illustrative=True)
         localities.append(locality)
     return localities
+
+
+class ScrutinySnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScrutinySnapshot
+
+    # By its dotted path: the measures app's code never imports governance, which sits beside it.
+    meeting = factory.SubFactory("governance.tests.factories.MeetingFactory")
+    title = factory.Sequence(lambda n: f"As reported to Overview and Scrutiny, report {n}")
+    edition_title = "Kirklees Communities Partnership Plan 2022-2027"
+    taken_at = factory.LazyFunction(timezone.now)
+    rows = factory.LazyFunction(list)
