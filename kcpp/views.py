@@ -4,16 +4,17 @@ They live in the project package because they draw on all three apps, and `prior
 must not depend on the others.
 """
 
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import F, Func, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.utils.http import urlencode
+from django.views.generic import ListView, TemplateView
 
-from core.errors import CONTROL
-from governance.models import AgendaItem, Meeting
+from core.pagination import PagedListMixin
+from governance.models import Meeting
 from measures.csv_export import VALUE_COLUMNS
 from measures.filters import ReportedValueFilter
 from measures.models import Measure, ReportedValue
@@ -21,6 +22,8 @@ from measures.status import StatusSummary
 from priorities.csv_export import ACTION_COLUMNS
 from priorities.filters import ActionFilter
 from priorities.models import Action, PlanEdition, Priority, Theme
+
+from . import search
 
 BOARD = "communities-board"
 
@@ -173,53 +176,80 @@ class PriorityDetailView(TemplateView):
         return context
 
 
-class SearchView(TemplateView):
-    """Search the public priorities, actions, measures and meetings."""
+class SearchView(PagedListMixin, ListView):
+    """Search what the public may see: every kind of result, a few of each, or one kind in pages.
+
+    How the search works is `kcpp.search`'s. A search that cannot be run is answered 400, saying what to
+    change; a page of one kind's results that does not exist, 404, as every list does.
+    """
 
     template_name = "pages/search.html"
-    limit = 20
+    paginate_by = search.PAGE_SIZE
+    list_name = "these results"
+
+    def get(self, request, *args, **kwargs):
+        self.text = request.GET.get("q")
+        self.query = self.kind = self.error = None
+        self.counts = {}
+        if self.text is not None:
+            try:
+                self.query = search.parse(self.text)
+                if request.GET.get("kind"):  # empty: every kind
+                    self.kind = search.kind_named(request.GET["kind"])
+            except search.BadSearch as bad:
+                self.error = bad
+        if self.error:
+            self.object_list = []
+            return self.render_to_response(self.get_context_data(), status=400)
+        if self.query is not None:
+            self.counts = search.counts(self.query)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.kind is None:
+            return []
+        return search.Found(self.kind, self.query, self.counts[self.kind.slug])
+
+    def get_paginate_by(self, queryset):
+        return None if self.kind is None else super().get_paginate_by(queryset)
+
+    def link(self, kind=None):
+        parameters = {"q": self.query.text} | ({"kind": kind.slug} if kind else {})
+        return f"{reverse('search')}?{urlencode(parameters)}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [("Home", reverse("home")), ("Search", None)]
-        query = self.request.GET.get("q", "").strip()
-        context["query"] = query
-        if "q" not in self.request.GET:
+        context.update(
+            breadcrumbs=[("Home", reverse("home")), ("Search", None)],
+            text=" ".join((self.text or "").split()),
+            error=self.error and str(self.error),
+            # Where the error summary's link leads: the search box, or every kind's results.
+            error_link="#q" if not isinstance(self.error, search.NoSuchKind) else self.link(),
+            kind=self.kind,
+            limit=search.SHOWN,
+        )
+        if self.error:
+            context["query_error"] = not isinstance(self.error, search.NoSuchKind)
             return context
-        if len(query) < 2:
-            context["error"] = "Enter at least 2 characters to search for"
+        if self.query is None:
             return context
-        if len(query) > 100:
-            context["error"] = "Search for 100 characters or fewer"
-            return context
-        if CONTROL.search(query):
-            context["error"] = "Search for words and numbers only: remove the characters that cannot be typed"
-            return context
-        priorities = Priority.objects.public().select_related("edition")
-        actions = Action.objects.public().select_related("priority__edition")
-        measures = Measure.objects.public().select_related("priority__edition")
-        items = AgendaItem.objects.filter(meeting__is_published=True).select_related("meeting__body")
-        results = {
-            "priorities": priorities.filter(
-                Q(title__icontains=query)
-                | Q(introduction__icontains=query)
-                | Exists(Theme.objects.filter(priority=OuterRef("pk"), title__icontains=query))
-            ),
-            "actions": actions.filter(text__icontains=query),
-            "measures": measures.filter(
-                Q(title__icontains=query) | Q(plan_wording__icontains=query) | Q(code__iexact=query)
-            ),
-            "meetings": items.filter(
-                Q(title__icontains=query) | Q(description__icontains=query) | Q(minute__icontains=query)
-            ),
-        }
-        # One more than shown, to know whether there are more without counting them all.
-        results = {name: list(queryset[: self.limit + 1]) for name, queryset in results.items()}
-        context["more"] = [name for name, found in results.items() if len(found) > self.limit]
-        results = {name: found[: self.limit] for name, found in results.items()}
-        context["results"] = results
-        context["total"] = sum(len(found) for found in results.values())
-        context["limit"] = self.limit
+        context["total"] = sum(self.counts.values())
+        context["all_url"] = self.link()
+        context["kinds"] = [
+            {"kind": kind, "count": self.counts[kind.slug], "url": self.link(kind), "current": kind == self.kind}
+            for kind in search.KINDS
+        ]
+        if self.kind is None:
+            context["groups"] = [
+                {
+                    "kind": kind,
+                    "count": self.counts[kind.slug],
+                    "results": search.Found(kind, self.query, self.counts[kind.slug])[: search.SHOWN],
+                    "url": self.link(kind),
+                }
+                for kind in search.KINDS
+                if self.counts[kind.slug]
+            ]
         return context
 
 

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
         "/plans/compare/2020-refresh/2022-2027/",
         "/search/",
         "/search/?q=crime",
-        "/search/?q=a",
+        "/search/?q=anti-social&kind=actions",
+        "/search/?q=zebra+crossing",
         "/accessibility/",
         "/cookies/",
         "/privacy/",
@@ -25,6 +26,10 @@ pytestmark = pytest.mark.browser
 )
 def test_site_pages_meet_wcag_22_aa(assert_accessible, path):
     assert_accessible(path)
+
+
+def test_a_search_that_cannot_be_run_meets_wcag_22_aa(assert_accessible):
+    assert_accessible("/search/?q=a", status=400)
 
 
 def test_the_not_found_page_meets_wcag_22_aa(assert_accessible):

@@ -115,7 +115,7 @@ def test_a_null_byte_gets_a_clear_message_on_a_page_and_in_the_api(client):
 @pytest.mark.django_db
 def test_a_search_for_a_null_byte_says_what_to_change(client):
     response = client.get("/search/?q=a%00b")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "remove the characters that cannot be typed" in response.content.decode()
 
 

@@ -58,7 +58,9 @@ BUDGETS = {
     "/plan/": 4,
     PRIORITY: 6,
     f"{PRIORITY}?themes=all": 6,
-    "/search/?q=crime": 4,
+    # the search counts every kind's results in one query, and lists each kind with any in one more
+    "/search/?q=crime": 6,
+    "/search/?q=crime&kind=actions": 2,
     "/data/": 3,
     # The sitemap index counts each section; a section counts and lists its pages (one query if it has
     # no more than one page's worth to count).

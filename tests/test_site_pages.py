@@ -153,7 +153,7 @@ def test_search_finds_priorities_actions_measures_and_meetings(client, real_plan
 
 def test_search_explains_a_query_that_is_too_short_or_finds_nothing(client, real_plan):
     short = client.get("/search/", {"q": "a"})
-    assert short.status_code == 200
+    assert short.status_code == 400
     assert "There is a problem Enter at least 2 characters to search for" in text(short)
     assert title(short).startswith("Error: Search")
     nothing = text(client.get("/search/", {"q": "zebra crossing"}))
@@ -357,8 +357,10 @@ def test_a_search_with_more_results_than_it_shows_says_so(client, real_plan):
     for number in range(100, 160):
         ActionFactory(priority=priority, number=number, text=f"Tackle knife crime, step {number}")
     page = text(client.get("/search/?q=knife"))
-    assert "More than" in page and "Each kind of result shows its first 20" in page
-    assert page.count("Tackle knife crime, step") == 20
+    assert "What the Board will do (60)" in page and "Show all 60 actions found for “knife”" in page
+    assert page.count("Tackle knife crime, step") == 5
+    all_of_them = text(client.get("/search/?q=knife&kind=actions"))
+    assert "60 actions for “knife” Showing 1 to 20" in all_of_them
 
 
 @pytest.mark.parametrize(
