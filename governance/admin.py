@@ -173,12 +173,19 @@ class AgendaItemAdmin(OfficerPagesAdmin):
     search_fields = ["title", "description", "minute", "meeting__body__name"]
     ordering = ["-meeting__date", "meeting", "number"]
     date_hierarchy = "meeting__date"
-    autocomplete_fields = ["meeting", "plan_edition"]
+    autocomplete_fields = ["meeting", "plan_edition", "priorities", "actions", "measures"]
     inlines = [DecisionInline]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["meeting", ("number", "agenda_number"), "title", "plan_edition"]}),
         ("Item", {"fields": ["description", "contacts", "minute"]}),
+        (
+            "What it is about",
+            {
+                "fields": ["priorities", "actions", "measures"],
+                "description": "The item is listed on the page of each priority, action and measure named here.",
+            },
+        ),
     ]
 
 
@@ -190,8 +197,18 @@ class DecisionAdmin(OfficerPagesAdmin):
     search_fields = ["text", "agenda_item__title"]
     ordering = ["-agenda_item__meeting__date", "agenda_item__number", "number"]
     date_hierarchy = "agenda_item__meeting__date"
-    autocomplete_fields = ["agenda_item"]
-    fields = ["agenda_item", "number", "kind", "text"]
+    autocomplete_fields = ["agenda_item", "editions", "priorities", "actions", "measures"]
+    fieldsets = [
+        (None, {"fields": ["agenda_item", "number", "kind", "text"]}),
+        (
+            "What it concerns",
+            {
+                "fields": ["editions", "priorities", "actions", "measures"],
+                "description": "The decision is listed, newest first, on the page of each edition, priority, "
+                "action and measure named here.",
+            },
+        ),
+    ]
 
     @admin.display(description="Meeting", ordering="agenda_item__meeting__date")
     def meeting(self, obj):

@@ -10,7 +10,7 @@ from core.dates import DatePrecision, partial_date_error, partial_date_iso, part
 from core.models import Sourced
 from core.text import describe
 from governance.uploads import FORMATS, validate_document
-from priorities.models import Locality, PartnerOrganisation, PlanEdition, PublicationStatus
+from priorities.models import Action, Locality, PartnerOrganisation, PlanEdition, Priority, PublicationStatus
 
 
 class Body(Sourced):
@@ -288,6 +288,15 @@ class AgendaItem(Sourced):
         related_name="agenda_items",
         help_text="The plan edition the item is about, if any.",
     )
+    priorities = models.ManyToManyField(
+        Priority, blank=True, related_name="agenda_items", help_text="The plan's priorities the item is about."
+    )
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="agenda_items", help_text="The plan's actions the item is about."
+    )
+    measures = models.ManyToManyField(
+        "measures.Measure", blank=True, related_name="agenda_items", help_text="The measures the item is about."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -330,6 +339,18 @@ class Decision(Sourced):
         editable=False,  # set by publishing the edition with this decision (priorities/admin_editions.py)
         help_text="The plan edition this decision approved, if it approved one: set when the edition is "
         "published with this decision as its approval.",
+    )
+    editions = models.ManyToManyField(
+        PlanEdition, blank=True, related_name="decisions", help_text="The plan editions the decision concerns."
+    )
+    priorities = models.ManyToManyField(
+        Priority, blank=True, related_name="decisions", help_text="The plan's priorities the decision concerns."
+    )
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="decisions", help_text="The plan's actions the decision concerns."
+    )
+    measures = models.ManyToManyField(
+        "measures.Measure", blank=True, related_name="decisions", help_text="The measures the decision concerns."
     )
     history = HistoricalRecords()
 

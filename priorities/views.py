@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from core.decisions import decisions_about
 from core.downloads import csv_response, filter_errors_response
 from core.pagination import PagedListMixin
 from priorities.csv_export import ACTION_CSV_HEADER, action_rows
@@ -65,6 +66,7 @@ class EditionDetailView(DetailView):
         # An archived edition points readers to the plan that replaced it.
         current = None if edition.is_current else PlanEdition.objects.current()
         context.update(
+            decisions=decisions_about(edition),
             is_current=edition.is_current,
             current_edition=current,
             breadcrumbs=[*edition_list_crumbs(), (edition.title, None)],
@@ -103,6 +105,7 @@ class ActionDetailView(DetailView):
             edition=edition,
             is_current=edition.is_current,
             flag=action.flag(as_of=timezone.localdate()),
+            decisions=decisions_about(action),
             breadcrumbs=[
                 *edition_list_crumbs(),
                 (edition.title, edition.get_absolute_url()),
