@@ -20,6 +20,7 @@ from measures.csv_export import VALUE_COLUMNS
 from measures.filters import ReportedValueFilter
 from measures.models import Measure, ReportedValue
 from measures.status import StatusSummary
+from measures.views import priority_status_summary
 from priorities.csv_export import ACTION_COLUMNS
 from priorities.filters import ActionFilter
 from priorities.models import Action, PlanEdition, Priority, Theme
@@ -158,8 +159,9 @@ class PriorityDetailView(TemplateView):
         today = timezone.localdate()
         context["breadcrumbs"] = [
             ("Home", reverse("home")),
+            ("Plan editions", reverse("priorities:edition-list")),
             (edition.title, reverse("priorities:edition-detail", kwargs={"slug": edition.slug})),
-            (f"Priority {priority.number}", None),
+            (priority.title, None),
         ]
         slugs = {"edition": edition.slug, "priority": priority.slug}
         actions = list(actions[:SHOWN])
@@ -174,6 +176,7 @@ class PriorityDetailView(TemplateView):
             all_measures_url=f"{reverse('measures:status')}?priority={priority.slug}" if edition.is_current else "",
             has_illustrative=StatusSummary.of(measures).has_illustrative,
             decisions=decisions_about(priority),
+            status_summary=priority_status_summary(priority),
         )
         return context
 

@@ -571,6 +571,41 @@ def statuses_at_the_time(measure, values):
     return statuses
 
 
+# ---- what each status means, for a reader's key -------------------------------------------------------
+
+# What each status and direction of travel means in general, whatever the measure: the key on the status
+# page. `assess()` and `travel()` say why one measure has the one it has.
+STATUS_MEANINGS = {
+    MeasureStatus.ON_TRACK: "The latest final figure meets the measure’s target.",
+    MeasureStatus.WITHIN_TOLERANCE: "The latest final figure misses the target, but by no more than the tolerance "
+    "set for the measure.",
+    MeasureStatus.OFF_TRACK: "The latest final figure misses the target by more than any tolerance set for the "
+    "measure.",
+    MeasureStatus.NO_DATA: "The target is set, but no final figure has been reported to judge against it (or, "
+    "for a target of a change each year, there is no baseline or earlier figure to measure the change from).",
+    MeasureStatus.TARGET_NOT_SET: "The measure cannot be judged yet: the plan has not set its target, or what "
+    "the target depends on (a baseline, or another plan’s figure) has not been recorded here.",
+}
+TRAVEL_MEANINGS = {
+    Travel.IMPROVING: "The latest final figure is better than the one before it (or than the baseline, for the "
+    "first figure), in the direction the plan wants.",
+    Travel.WORSENING: "The latest final figure is worse than the one before it (or than the baseline).",
+    Travel.NO_CHANGE: "The latest final figure is the same as the one before it (or as the baseline).",
+    Travel.NOT_ENOUGH_DATA: "There is no earlier figure or baseline to compare the latest with, or the plan does "
+    "not say which way is better.",
+}
+
+
+def status_meanings():
+    """Every status, in the order a reader scans them, as an Assessment whose explanation is what it means."""
+    return [Assessment(status.value, status.label, STATUS_MEANINGS[status]) for status in MeasureStatus]
+
+
+def travel_meanings():
+    """Every direction of travel as an Assessment whose explanation is what it means."""
+    return [Assessment(travel.value, travel.label, TRAVEL_MEANINGS[travel]) for travel in Travel]
+
+
 # ---- counts for a list of measures -------------------------------------------------------------------
 
 

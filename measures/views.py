@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -61,6 +62,32 @@ class StatusRow:
     @property
     def locality_shown(self):
         return self.measure.show(self.locality_latest)
+
+
+def applied_filters(filterset):
+    """The filters a bound, valid MeasureFilter applies, in the form's order, as (label, value) in words:
+    ("Status", "Off track"). Read from the cleaned form: no query."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    applied = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        choices = dict(field.choices) if not hasattr(value, "pk") else {}
+        applied.append((str(field.label), str(choices.get(value, value))))
+    return applied
+
+
+def filters_text(applied):
+    """The filters in one line, for a printout or a download: "Status: Off track; Locality: Huddersfield"."""
+    return "; ".join(f"{label}: {value}" for label, value in applied) or "None: every measure of the current plan"
+
+
+def latest_period(rows):
+    """The most recent period any of these rows' latest figures is for, or "" if none has a figure."""
+    readings = [row.latest for row in rows if row.latest is not None and row.latest.period_end is not None]
+    return max(readings, key=lambda reading: reading.period_end).period_label if readings else ""
 
 
 def status_table(edition):
@@ -131,10 +158,19 @@ class MeasureStatusView(PagedListMixin, FilterView):
                 groups.append({"priority": row.measure.priority, "rows": []})
             groups[-1]["rows"].append(row)
         query = self.filter_query()
+        applied = applied_filters(self.filterset) if shown else []
         context.update(
             edition=self.edition,
             filters_valid=self.filters_valid,
             has_filters=bool(query),
+            # What the page is, in its title and on paper: the filters, the date, and where it came from.
+            applied_filters=applied,
+            filters_text=filters_text(applied),
+            as_at=timezone.localdate(),
+            latest_period=latest_period(rows),
+            page_address=self.request.build_absolute_uri(),
+            status_meanings=rules.status_meanings(),
+            travel_meanings=rules.travel_meanings(),
             locality=locality,
             groups=groups,
             row_count=self.summary.total,
@@ -144,6 +180,12 @@ class MeasureStatusView(PagedListMixin, FilterView):
             breadcrumbs=[("Home", reverse("home")), ("Measure status", None)],
         )
         return context
+
+
+def priority_status_summary(priority):
+    """How a priority's measures stand, for the top of its page: how many have each status, and whether any
+    status rests on an illustrative figure (a `StatusSummary`). One query, however many measures it has."""
+    return Measure.objects.filter(priority=priority).status_summary()
 
 
 STATUS_CSV_HEADER = [
@@ -163,11 +205,17 @@ STATUS_CSV_HEADER = [
     "measure_source",
     "commentary",
     "revision",
+    "status_explanation",
+    # What the file is, on every row: the day it was made, the filters it was made with, and its address.
+    "as_at",
+    "filters",
+    "address",
 ]
 
 
-def status_row(measure, locality):
-    """A measure's row of the status table as CSV, with `locality`'s latest figure if one was chosen."""
+def status_row(measure, locality, about=("", "", "")):
+    """A measure's row of the status table as CSV, with `locality`'s latest figure if one was chosen, and
+    `about`, the file's as_at, filters and address."""
     row = StatusRow.of(measure, locality=locality)
     latest = row.latest
     cells = [
@@ -187,6 +235,8 @@ def status_row(measure, locality):
         measure.provenance,
         latest.commentary if latest else "",
         latest.revision if latest else "",
+        row.status.explanation,
+        *about,
     ]
     if locality is not None:
         here = row.locality_latest
@@ -208,7 +258,12 @@ class MeasureStatusCSVView(View):
         if locality is not None:
             header[7:7] = ["locality", "locality_latest_value", "locality_latest_period"]
         measures = filterset.qs if valid else Measure.objects.none()  # no plan published: the header alone
-        rows = (status_row(measure, locality) for measure in measures.iterator(chunk_size=CHUNK))
+        about = (
+            timezone.localdate().isoformat(),
+            filters_text(applied_filters(filterset)),
+            request.build_absolute_uri(),
+        )
+        rows = (status_row(measure, locality, about) for measure in measures.iterator(chunk_size=CHUNK))
         filename = f"measure-status-{locality.slug}.csv" if locality else "measure-status.csv"
         return csv_response(filename, header, rows)
 

@@ -176,3 +176,38 @@ def test_publishing_without_an_approval_record_is_refused(real_plan):
     draft.refresh_from_db()
     assert draft.status == PublicationStatus.DRAFT
     assert PlanEdition.objects.current().slug == CURRENT
+
+
+def test_each_page_lists_the_decisions_about_it_newest_first(client, real_plan):
+    from governance.tests.factories import AgendaItemFactory, DecisionFactory, MeetingFactory
+    from measures.models import Measure
+
+    current = PlanEdition.objects.get(slug=CURRENT)
+    priority = current.priorities.get(number=1)
+    action = priority.actions.get(number=1)
+    measure = Measure.objects.get(code="KPM-1.1")
+    board = Body.objects.get(slug="communities-board")
+    older = DecisionFactory(
+        agenda_item=AgendaItemFactory(meeting=MeetingFactory(body=board, date=date(2024, 1, 9))),
+        text="That the knife crime campaign be extended.",
+    )
+    older.actions.add(action)
+    older.priorities.add(priority)
+    item = AgendaItemFactory(meeting=MeetingFactory(body=board, date=date(2025, 3, 18)), title="Performance")
+    item.measures.add(measure)
+    item.priorities.add(priority)
+    DecisionFactory(agenda_item=item, text="That the rise in recorded crime be reported to scrutiny.")
+    hidden = DecisionFactory(
+        agenda_item=AgendaItemFactory(meeting=MeetingFactory(body=board, is_published=False)), text="In private."
+    )
+    hidden.priorities.add(priority)
+
+    priority_page = text(client.get(priority.get_absolute_url()))
+    assert priority_page.index("rise in recorded crime") < priority_page.index("knife crime campaign be extended")
+    assert "In private." not in priority_page
+    assert "knife crime campaign be extended" in text(client.get(action.get_absolute_url()))
+    measure_page = text(client.get(measure.get_absolute_url()))
+    assert "rise in recorded crime" in measure_page and "knife crime campaign" not in measure_page
+    # The 2020 refresh was taken to scrutiny: its page lists the committee's resolutions about it.
+    refresh = text(client.get("/plans/2020-refresh/"))
+    assert "Decisions about this edition" in refresh and "Overview and Scrutiny Committee" in refresh

@@ -688,6 +688,11 @@ def test_the_data_page_documents_every_filter_and_column(client, real_plan):
     assert "final figures only" in filters["status"][1]
     statuses = {row[0]: row[2] for row in table_texts(response, "action-filters")}["status"]
     assert statuses.startswith("One of: no_update (No update yet), not_started (Not started)")
+    # The status file's columns that say why, and what the file is, named as its header names them.
+    status_file = re.search(r'id="status-file-columns">(.*?)</p>', response.text, flags=re.S).group(1)
+    header = read(client.get("/measures/status.csv"))[0]
+    for column in ("status_explanation", "as_at", "filters", "address"):
+        assert f"<code>{column}</code>" in status_file and column in header
 
 
 @pytest.mark.django_db

@@ -56,8 +56,8 @@ BUDGETS = {
     # the site's own pages
     "/": 5,
     "/plan/": 4,
-    PRIORITY: 7,
-    f"{PRIORITY}?themes=all": 7,
+    PRIORITY: 8,
+    f"{PRIORITY}?themes=all": 8,
     # the search counts every kind's results in one query, and lists each kind with any in one more
     "/search/?q=crime": 6,
     "/search/?q=crime&kind=actions": 2,

@@ -369,6 +369,7 @@ def test_a_search_with_more_results_than_it_shows_says_so(client, real_plan):
         ("/measures/?status=off_track&", "the measures"),
         ("/meetings/?body=communities-board&", "the meetings"),
         ("/plans/2022-2027/tackling-violence-abuse-and-exploitation/actions/?", "this priority’s actions"),
+        ("/search/?q=crime&kind=measures&", "these results"),
     ],
 )
 @pytest.mark.parametrize("asked", ["9", "0", "-1", "abc", "1.5", "last", ""])

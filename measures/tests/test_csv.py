@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from core.testing import body
 from measures.models import Measure, ReportedValue
@@ -33,6 +34,10 @@ STATUS_HEADER = [
     "measure_source",
     "commentary",
     "revision",
+    "status_explanation",
+    "as_at",
+    "filters",
+    "address",
 ]
 
 
@@ -72,6 +77,12 @@ def test_status_csv_has_the_rows_and_columns_of_the_page(client, real_plan):
         "Key Performance measures.",
         "commentary": "",  # none was loaded: the plan gives none
         "revision": "",
+        "status_explanation": "Off track: 4,612 in 2023/24 (illustrative) is above the target of below 4,404 "
+        "(2021/22 baseline); lower is better",
+        # What the file is: made today, of every measure, from this address.
+        "as_at": timezone.localdate().isoformat(),
+        "filters": "None: every measure of the current plan",
+        "address": "http://testserver/measures/status.csv",
     }
     no_data = dict(zip(rows[0], rows[[row[1] for row in rows].index("KPM-2.2")], strict=True))
     assert (no_data["latest_value"], no_data["status"], no_data["illustrative"]) == ("", "No data yet", "false")
@@ -114,6 +125,21 @@ def test_status_csv_by_locality_adds_that_localitys_figure(client, localities):
         "781",
     )
     assert (record["locality"], record["status"]) == ("South Kirklees test locality", "Off track")
+    assert record["filters"] == "Locality: South Kirklees test locality"
+    assert record["address"] == "http://testserver/measures/status.csv?locality=south-kirklees-test-locality"
+
+
+@pytest.mark.django_db
+def test_status_csv_says_on_every_row_which_filters_made_it_and_why_each_status(client, localities):
+    query = "priority=reducing-risk&status=on_track&direction=lower"
+    rows = read(client.get(f"/measures/status.csv?{query}"))
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert records
+    for record in records:
+        assert record["filters"] == "Priority: 4. Reducing Risk; Status: On track; Better when: Lower is better"
+        assert record["address"] == f"http://testserver/measures/status.csv?{query}"
+        assert record["as_at"] == timezone.localdate().isoformat()
+        assert record["status_explanation"].startswith("On track: ")
 
 
 @pytest.mark.django_db

@@ -328,10 +328,10 @@ def test_measure_page_says_what_the_measure_is_and_how_it_is_going(client, real_
 
 def test_measure_page_chart_and_table_show_the_same_values(client, real_plan):
     html = client.get("/measures/KPM-1.1/").text
-    svg = re.search(r"<svg[^>]*kcpp-chart.*?</svg>", html, flags=re.S).group(0)
+    svg = re.search(r"<svg[^>]*kcpp-chart--wide.*?</svg>", html, flags=re.S).group(0)
     assert 'role="img"' in svg
-    title = re.search(r'<title id="chart-title">(.*?)</title>', svg).group(1)
-    summary = text(re.search(r'<desc id="chart-summary">(.*?)</desc>', svg, flags=re.S).group(1))
+    title = re.search(r'<title id="chart-wide-title">(.*?)</title>', svg).group(1)
+    summary = text(re.search(r'<desc id="chart-wide-summary">(.*?)</desc>', svg, flags=re.S).group(1))
     assert title == "Violent offences resulting in injury: reported values for Kirklees"
     assert "2 reported values, 2022/23 to 2023/24" in summary
     assert "Latest: 4,612 in 2023/24 (illustrative)" in summary
@@ -341,8 +341,11 @@ def test_measure_page_chart_and_table_show_the_same_values(client, real_plan):
         ["2022/23", "4,520 Illustrative", "Off track"],
         ["2023/24", "4,612 Illustrative", "Off track"],
     ]
-    point_labels = re.findall(r'<text class="kcpp-chart__label"[^>]*text-anchor="middle">([\d,.%]+)</text>', svg)
+    point_labels = re.findall(r'<text class="kcpp-chart__label[^"]*"[^>]*text-anchor="middle">([\d,.%]+)</text>', svg)
     assert point_labels == ["4,520", "4,612"]
+    # The value axis from zero, and the target, the same as the baseline, labelled with its value.
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert labels[0] == "0" and "Target = baseline" in labels and "4,404" in labels
     assert svg.count("kcpp-chart__point--illustrative") == 3  # two points and the key
     assert "Illustrative value" in svg
     assert "style=" not in svg
