@@ -4,8 +4,10 @@
    off) and has wrk fetch a static file, then every kind of public page, every API list and every CSV
    download, each after one request that primes the cache, for BENCH_SECONDS (10) with BENCH_CONNECTIONS
    (8) connections: requests a second and p50/p99 latency, each as a ratio to the static file fetched
-   just before it, since the machine's speed drifts. The static file's own runs at the start and the
-   end show by how much.
+   just before it, since the machine's speed drifts. The static file and each address take turns, a second
+   each, and each figure is the median of those turns', the ratio too, so that a burst of other work on a
+   shared machine weighs on one turn, not on the whole comparison. The static file's own runs at the start
+   and the end show how far the speed drifts.
 2. Scale. For 1x, 10x and 100x the plan (BENCH_SCALES), each a scratch database of its own filled by
    `loadplan --illustrative` then `scaleplan --factor N --scratch`: each of those addresses made afresh
    in-process with Django's test client (every cache emptied before each request, so the page cache
@@ -21,6 +23,7 @@ packages where it is missing and this runs as root. It exits 0 unless it could n
 import argparse
 import contextlib
 import json
+import math
 import os
 import platform
 import re
@@ -49,6 +52,8 @@ SECRET = secrets.token_urlsafe(50)
 WARM_BAR = 0.7  # a warm page, API list or CSV serves at least 0.7 times the static file's requests a second
 SCALE_BAR = 1.5  # the first page of every list at 100x takes at most 1.5 times its 1x time
 WHOLE_CSV = "CSV, every row"
+# Seconds of each address at a time, each after a second of the static file (see `throughput`).
+TURN = 1
 
 
 def setting(name, default):
@@ -286,8 +291,8 @@ def throughput(binary, environment, options):
     """Serve the 1x database as `make serve` does, and run wrk on the static file, then each address.
 
     The machine's speed drifts (a shared virtual machine's more than most), so each address is compared
-    with a run on the static file just before it, of half its length. The full-length runs on the static
-    file first and last show the drift over the whole run.
+    with runs on the static file just before each of its turns, as long as they. The full-length runs on the
+    static file first and last show the drift over the whole run.
     """
     server, base = serve(environment, free_port())
     try:
@@ -295,23 +300,55 @@ def throughput(binary, environment, options):
         static = static_file(base)
         wrk(binary, base, static, 2, options.connections)  # wakes the workers up: not counted
 
-        def run(kind, path, seconds, static_rps=None):
+        def prime(path):
             try:
-                status = get(base, path)[0]  # primes the cache
+                return get(base, path)[0]  # primes the cache
             except OSError as error:
-                status = str(getattr(error, "code", error))
-            result = wrk(binary, base, path, seconds, options.connections)
-            row = {"kind": kind, "path": path, "status": status, "static_rps": static_rps or result["rps"], **result}
-            ratio = row["rps"] / (row["static_rps"] or 1.0)
-            latency = f"p50 {fmt_ms(result['p50'])}  p99 {fmt_ms(result['p99'])}"
-            say(f"  {kind:26} {result['rps']:7.0f}/s {ratio:5.2f}x  {latency}  {path}")
+                return str(getattr(error, "code", error))
+
+        def show(row):
+            latency = f"p50 {fmt_ms(row['p50'])}  p99 {fmt_ms(row['p99'])}"
+            say(f"  {row['kind']:26} {row['rps']:7.0f}/s {row['ratio']:5.2f}x  {latency}  {row['path']}")
             return row
 
-        rows = [run("static file", static, options.seconds)]
-        for kind, path in addresses:
-            before = wrk(binary, base, static, max(2, options.seconds // 2), options.connections)
-            rows.append(run(kind, path, options.seconds, before["rps"]))
-        rows.append(run("static file, again", static, options.seconds))
+        def alone(kind):
+            result = wrk(binary, base, static, options.seconds, options.connections)
+            return show(
+                {"kind": kind, "path": static, "status": prime(static), "static_rps": None, "ratio": 1.0, **result}
+            )
+
+        def in_turns(kind, path):
+            """The static file for a second, then the address for TURN seconds, until the address has had
+            BENCH_SECONDS (or a little more); the medians of the turns."""
+            status = prime(path)
+            turns = []
+            for _ in range(max(1, math.ceil(options.seconds / TURN))):
+                before = wrk(binary, base, static, 1, options.connections)
+                turns.append((before, wrk(binary, base, path, TURN, options.connections)))
+            served = [result for _, result in turns]
+
+            def median(name, results=served):
+                values = [result[name] for result in results if result[name] is not None]
+                return statistics.median(values) if values else None
+
+            return show(
+                {
+                    "kind": kind,
+                    "path": path,
+                    "status": status,
+                    "rps": median("rps"),
+                    "p50": median("p50"),
+                    "p99": median("p99"),
+                    "bad": sum(result["bad"] for result in served),
+                    "socket_errors": sum(result["socket_errors"] for result in served),
+                    "static_rps": median("rps", [before for before, _ in turns]),
+                    "ratio": statistics.median(result["rps"] / (before["rps"] or 1.0) for before, result in turns),
+                }
+            )
+
+        rows = [alone("static file")]
+        rows += [in_turns(kind, path) for kind, path in addresses]
+        rows.append(alone("static file, again"))
         return rows, addresses
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -484,15 +521,19 @@ def warm_section(context, warm):
     if warm is None:
         return [*lines, f"Not measured: {context['wrk_problem']}.", ""]
     first, last = warm[0], warm[-1]
+    static_turns = [row["static_rps"] for row in warm if row["static_rps"]]
+    turns = math.ceil(context["seconds"] / TURN)
     lines += [
         f"The real plan (1x, `loadplan --illustrative`) served as `make serve` runs it: gunicorn with 2 workers, "
         f"WhiteNoise for static files, debug off, on the same {os.cpu_count()} cores as wrk. wrk ran "
-        f"{context['seconds']} s per address with {context['connections']} connections and "
+        f"{turns * TURN} s per address with {context['connections']} connections and "
         "`Accept-Encoding: gzip`, after one request that primed the cache. Each address is compared with the "
-        f"static file (`{first['path']}`) fetched just before it for {max(2, context['seconds'] // 2)} s, "
-        "since the machine's speed drifts: the static file served "
-        f"{first['rps']:.0f} requests a second at the start and {last['rps']:.0f} at the end, and "
-        f"{min(row['static_rps'] for row in warm):.0f} to {max(row['static_rps'] for row in warm):.0f} in between.",
+        f"static file (`{first['path']}`) fetched just before it, since the machine's speed drifts (the static "
+        f"file served {first['rps']:.0f} requests a second at the start, {last['rps']:.0f} at the end, and "
+        f"{min(static_turns):.0f} to {max(static_turns):.0f} in between, as the median of each address's turns): "
+        f"the two took turns, the static file for 1 s then the address for {TURN} s, {turns} times, and each "
+        "figure is the median of those turns, the ratio too (the median of each turn's ratio), so that a burst of "
+        "other work on the machine weighs on one turn only.",
         "",
         "| address | kind | requests/s | p50 | p99 | static file just before | vs static | bar ≥ 0.7x |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -511,7 +552,7 @@ def warm_section(context, warm):
             bar += " (" + ", ".join(problems) + ")"
         lines.append(
             f"| `{row['path']}` | {row['kind']} | {row['rps']:.0f} | {fmt_ms(row['p50'])} | {fmt_ms(row['p99'])} "
-            f"| {'' if static else round(row['static_rps'])} | {row['rps'] / (row['static_rps'] or 1.0):.2f}x "
+            f"| {'' if static else round(row['static_rps'])} | {row['ratio']:.2f}x "
             f"| {bar} |"
         )
     checked = [row for row in warm if not row["kind"].startswith("static file")]
@@ -521,7 +562,7 @@ def warm_section(context, warm):
 
 def warm_meets(row):
     """At least WARM_BAR times the static file's rate, every answer a 200 (an error page's speed counts for nothing)."""
-    return row["status"] == 200 and not row["bad"] and row["rps"] / (row["static_rps"] or 1.0) >= WARM_BAR
+    return row["status"] == 200 and not row["bad"] and row["ratio"] >= WARM_BAR
 
 
 def scale_section(scales, measured, addresses):

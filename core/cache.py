@@ -10,11 +10,19 @@ another instance may have made from the data before the commit.) Changes that se
 (`QuerySet.update()`, raw SQL) call `content_changed()` themselves.
 
 What is cached: a GET (or HEAD) answered 200 by a request without a session, CSRF or messages cookie (so
-never an officer's page, nor one that sets a cookie), outside the admin and the health probes, and not
-streamed. The key is the host, scheme, address with its query, the encodings the client takes (gzip or
-not) and, where the response varies on it, the `Accept` header. The compressed bytes are kept as the
-inner middleware made them, headers and all, so a hit costs two cache reads and no rendering. A page
-whose content depends on the date is made afresh each day (the date is in the key).
+never an officer's page, nor one that sets a cookie), outside the admin and the health probes; a streamed
+download once it has all been sent, unless it is larger than PAGE_CACHE_MAX_BYTES. The key is the host,
+scheme, address with its query, the encodings the client takes (gzip or not) and, where the response
+varies on it, the `Accept` header. The compressed bytes are kept as the inner middleware made them, with
+their headers (plain bytes and strings, not a pickled response), and a new response is made from them for
+each request, so no rendering. A page whose content depends on the date is made afresh each day (the
+date is in the key).
+
+A hit reads one thing from the shared cache: the generation token. Each process also keeps the pages it
+has recently served or made, each with the token it was made under (at most PAGE_CACHE_LOCAL_BYTES, 32
+MiB, the least recently served dropped first), and serves its own copy only while the token it has just
+read is that copy's: a change made through any instance is seen at once by every other. Only a page the
+process does not have under the current token is read from the shared cache (a second read).
 
 Conditional requests: every cached response carries its `ETag` (from ConditionalGetMiddleware) and a
 `Last-Modified` (the time the content last changed, or the start of the day), and a request that has
@@ -29,7 +37,9 @@ as soon as the cache answers again.
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,7 +53,9 @@ from django.utils.http import http_date, parse_http_date_safe
 logger = logging.getLogger(__name__)
 
 GENERATION = "kcpp:content-generation"
-PAGE = "kcpp:page:"
+# Entries are (generation, status, headers, body); "v2" since they stopped being pickled responses, so that an
+# entry of the old kind left in a shared cache is never read as one of the new.
+PAGE = "kcpp:page:v2:"
 # The apps whose records the public pages, API and downloads show.
 CONTENT_APPS = frozenset({"core", "priorities", "measures", "governance"})
 # Requests carrying one of these may be an officer's, or see a page made for them: never cached.
@@ -55,6 +67,8 @@ CACHEABLE_VARY = frozenset({"accept-encoding", "accept", "cookie", "origin"})
 TIMEOUT = 24 * 60 * 60
 # A response larger than this is not kept (PAGE_CACHE_MAX_BYTES overrides).
 MAX_BYTES = 8 * 1024 * 1024
+# What each process may keep of its own copies of pages (PAGE_CACHE_LOCAL_BYTES overrides; 0 keeps none).
+LOCAL_BYTES = 32 * 1024 * 1024
 
 # A change this process could not tell the cache about: told as soon as the cache answers again.
 _owed = False
@@ -98,11 +112,92 @@ def connect_signals():
 
 def current_generation():
     """The token, made if the cache has none (first start, or a flushed cache); None if the cache is down."""
-    generation = cache.get(GENERATION)
+    generation = _read_generation()
     if generation is None:
         cache.add(GENERATION, _new_generation(), None)
         generation = cache.get(GENERATION)
     return generation
+
+
+def _read_generation():
+    """The token as the shared cache has it now: read on every request, so by the quickest way the cache has
+    (one GET on a connection of the process's own, for Redis: core/redis_cache.py)."""
+    read = getattr(cache, "get_at_once", None)
+    return read(GENERATION) if read is not None else cache.get(GENERATION)
+
+
+class Page:
+    """A stored response: its status, headers and bytes as made, and the generation it was made under."""
+
+    __slots__ = ("body", "generation", "headers", "size", "status")
+
+    def __init__(self, generation, status, headers, body):
+        self.generation, self.status, self.headers, self.body = generation, status, dict(headers), body
+        self.size = len(body) + sum(len(name) + len(value) for name, value in self.headers.items()) + 256
+
+    @classmethod
+    def of(cls, response, generation):
+        return cls(generation, response.status_code, response.items(), response.content)
+
+    def stored(self):
+        """What the shared cache keeps: plain values, quick to pickle and unpickle."""
+        return (self.generation, self.status, tuple(self.headers.items()), self.body)
+
+    def response(self):
+        """A new response for each request: middlewares outside this one add headers to it for their request."""
+        return HttpResponse(self.body, status=self.status, headers=self.headers)
+
+
+class LocalCopies:
+    """The pages this process has served or made lately, least recently served dropped first past the budget.
+
+    Only ever served while the generation the request has just read from the shared cache is theirs; when
+    it changes, they are all dropped (a generation is never used again).
+    """
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.bytes = 0
+        self.generation = None
+        self.lock = threading.Lock()
+
+    def get(self, key, generation):
+        with self.lock:
+            if generation != self.generation:
+                self._drop_all(generation)
+                return None
+            page = self.pages.get(key)
+            if page is None or page.generation != generation:
+                return None
+            self.pages.move_to_end(key)
+            return page
+
+    def keep(self, key, page):
+        budget = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", LOCAL_BYTES)
+        with self.lock:
+            if page.generation != self.generation:
+                return  # made under a generation already replaced (or not yet seen): never to be served here
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+            if page.size > budget:
+                return
+            self.pages[key] = page
+            self.bytes += page.size
+            while self.bytes > budget:
+                self.bytes -= self.pages.popitem(last=False)[1].size
+
+    def clear(self):
+        with self.lock:
+            self._drop_all(None)
+
+    def _drop_all(self, generation):
+        self.pages.clear()
+        self.bytes = 0
+        self.generation = generation
+
+
+local_copies = LocalCopies()
 
 
 class PublicPageCacheMiddleware:
@@ -118,14 +213,15 @@ class PublicPageCacheMiddleware:
         try:
             if _owed:
                 _replace_generation()
+            generation = current_generation()
             key = self.key(request)
-            found = cache.get_many([GENERATION, key])
-            generation = found.get(GENERATION) or current_generation()
+            page = None if generation is None else self.copy(key, generation)
         except Exception:  # the cache is down: make the page afresh
             return self.get_response(request)
-        stored = found.get(key)
-        if stored is not None and stored["generation"] == generation:
-            return self.conditional(request, stored["response"])
+        if generation is None:  # a cache that keeps nothing: nothing is served from it, nor stored
+            return self.get_response(request)
+        if page is not None:
+            return self.conditional(request, page.response())
         response = self.get_response(request)
         if request.method == "GET" and self.cacheable_response(response):
             self.mark(response, generation)
@@ -133,13 +229,29 @@ class PublicPageCacheMiddleware:
                 self.store_as_it_streams(response, key, generation)
                 return self.conditional(request, response)
             if len(response.content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", MAX_BYTES):
-                self.store(key, response, generation)
+                self.store(key, Page.of(response, generation))
             return self.conditional(request, response)
         return response
 
-    def store(self, key, response, generation):
+    @staticmethod
+    def copy(key, generation):
+        """The page made under `generation`: this process's own copy, else the shared cache's (kept here from
+        now on), else None."""
+        page = local_copies.get(key, generation)
+        if page is not None:
+            return page
+        stored = cache.get(key)
+        if stored is None or stored[0] != generation:
+            return None
+        page = Page(*stored)
+        local_copies.keep(key, page)
+        return page
+
+    @staticmethod
+    def store(key, page):
+        local_copies.keep(key, page)
         try:
-            cache.set(key, self.freeze(response, generation), TIMEOUT)
+            cache.set(key, page.stored(), TIMEOUT)
         except Exception:
             logger.warning("The page cache could not store a page; it will be made afresh next time.")
 
@@ -166,7 +278,7 @@ class PublicPageCacheMiddleware:
                     copy[header] = value
                 if not copy.has_header("ETag"):
                     set_response_etag(copy)  # one the view gave stays, so a client that has it gets 304
-                self.store(key, copy, generation)
+                self.store(key, Page.of(copy, generation))
 
         response.streaming_content = chunks()
 
@@ -215,13 +327,6 @@ class PublicPageCacheMiddleware:
             response["Last-Modified"] = http_date(max(changed, day_began))
         patch_cache_control(response, no_cache=True)
         patch_vary_headers(response, ["Accept-Encoding"])
-
-    @staticmethod
-    def freeze(response, generation):
-        """What the cache keeps: the bytes and headers as made, as a plain response that unpickles quickly."""
-        plain = HttpResponse(response.content, status=response.status_code)  # not a view's own kind, with its data
-        plain.headers = response.headers
-        return {"generation": generation, "response": plain}
 
     @staticmethod
     def conditional(request, response):

@@ -1,21 +1,28 @@
 """The public page cache (core/cache.py): a reader's second request costs no SQL, and no reader ever sees a
 page older than the last officer's change, whatever way it was made. Two app instances sharing one cache
-are tested in tests/test_production.py."""
+are tested in tests/test_production.py; here another instance is played by a second client of the cache."""
+
+import socket
+import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.admin_testing import admin_url, post_back
-from core.cache import content_changed
+from core.cache import GENERATION, content_changed, local_copies
 from governance.models import Body
 from measures.models import Measure, ReportedValue
 from tests.test_faults import UNREACHABLE_REDIS
 
 KPM = "KPM-1.1"
+# The page cache as production has it: our Redis backend (core/redis_cache.py), on a database of the machine's
+# Redis that only these tests use (they empty it).
+REDIS_FOR_TESTS = "redis://127.0.0.1:6379/14"
+OUR_REDIS_BACKEND = "core.redis_cache.RedisCache"
 
 
 @pytest.fixture
@@ -80,9 +87,10 @@ def test_a_delete_a_bulk_action_and_a_history_revert_each_reach_the_public_pages
     before = reader.get(url).content
     value = ReportedValue.objects.filter(measure__code=KPM).order_by("-period_end").first()
     change = admin_url(ReportedValue, "change", value.pk)
-    officer_client.post(change, post_back(officer_client.get(change), status=ReportedValue.Status.PROVISIONAL))
+    corrected = post_back(officer_client.get(change), value="4321", correction_reason="Restated by the police.")
+    assert officer_client.post(change, corrected).status_code == 302
     served, fresh = served_and_fresh(reader, url)
-    assert served == fresh != before  # a provisional figure is not public
+    assert served == fresh != before  # a correction is not public until a second officer approves it
     before = served
     assert officer_client.post(admin_url(ReportedValue, "delete", value.pk), {"post": "yes"}).status_code == 302
     assert not ReportedValue.objects.filter(pk=value.pk).exists()
@@ -186,10 +194,122 @@ def test_pages_for_other_hosts_or_queries_are_kept_apart(client, real_plan, sett
     assert client.get("/search/?q=fire").content != crime
 
 
+@pytest.mark.parametrize("backend", ["django.core.cache.backends.redis.RedisCache", OUR_REDIS_BACKEND])
 @pytest.mark.django_db
-def test_with_the_cache_away_pages_are_made_afresh_and_a_change_is_still_seen(client, settings):
-    settings.CACHES = UNREACHABLE_REDIS
+def test_with_the_cache_away_pages_are_made_afresh_and_a_change_is_still_seen(client, settings, backend):
+    settings.CACHES = {"default": {**UNREACHABLE_REDIS["default"], "BACKEND": backend}}
     assert client.get("/").status_code == 200
     Body.objects.create(name="A body added while the cache was away", slug="added-while-away")
     assert "A body added while the cache was away" in client.get("/governance/").content.decode()
     assert Client().get("/readyz").json()["checks"]["cache"].startswith("degraded")
+
+
+def another_instances_change(title):
+    """What an officer's change through another app instance leaves here: the data changed in the database
+    (by a process whose signals this one never hears) and the token replaced in the shared cache."""
+    Measure.objects.filter(code=KPM).update(title=title)
+    caches.create_connection("default").set(GENERATION, f"{time.time():.6f}:another-instance", None)
+
+
+def test_a_change_through_another_instance_is_seen_at_once_though_this_one_has_the_pages(reader, real_plan):
+    urls = ["/measures/", measure_url(), "/api/v1/measures/", "/measures/status.csv"]
+    for url in urls:
+        queries_for(reader, url)
+        assert queries_for(reader, url)[1] == 0, url  # served from this process's own copy
+    another_instances_change("Total recorded crime (changed elsewhere)")
+    for url in urls:
+        response, queries = queries_for(reader, url)
+        assert queries > 0, url
+        assert "Total recorded crime (changed elsewhere)" in response.body.decode(), url
+
+
+def test_a_page_another_instance_made_is_served_from_the_shared_cache(reader, real_plan):
+    for url in cached_addresses():
+        first, made = queries_for(reader, url)
+        local_copies.clear()  # only the shared cache has it now, as for another instance, or after a restart
+        again, cached = queries_for(reader, url)
+        assert made > 0 and cached == 0, url
+        assert again.body == first.body and again.items() == first.items(), url
+        assert queries_for(reader, url)[1] == 0, url
+
+
+def test_each_process_keeps_no_more_than_its_budget_of_pages_and_serves_the_rest_from_the_shared_cache(
+    reader, real_plan, settings
+):
+    settings.PAGE_CACHE_LOCAL_BYTES = 30_000
+    urls = ["/", "/plans/", "/governance/", "/meetings/", "/measures/", measure_url(), "/api/v1/measures/"]
+    first = {url: queries_for(reader, url)[0].body for url in urls}
+    assert sum(map(len, first.values())) > 2 * settings.PAGE_CACHE_LOCAL_BYTES
+    for url in urls:
+        again, queries = queries_for(reader, url)
+        assert queries == 0 and again.body == first[url], url
+        assert 0 < local_copies.bytes <= settings.PAGE_CACHE_LOCAL_BYTES
+
+    settings.PAGE_CACHE_LOCAL_BYTES = 0  # none kept: every page from the shared cache
+    local_copies.clear()
+    for url in urls:
+        again, queries = queries_for(reader, url)
+        assert queries == 0 and again.body == first[url], url
+    assert local_copies.bytes == 0
+
+
+def test_each_request_is_answered_with_a_response_of_its_own(reader, real_plan):
+    """The open data allows any origin: a request from a web page gets the CORS header, one without an
+    Origin does not, though both are served from the same stored copy."""
+    url = "/api/v1/measures/"
+    reader.get(url)
+    assert reader.get(url, HTTP_ORIGIN="https://example.org")["Access-Control-Allow-Origin"] == "*"
+    assert not reader.get(url).has_header("Access-Control-Allow-Origin")
+
+
+def redis_is_running():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def shared_redis(settings):
+    """The page cache on Redis through our backend, as in production (skipped on a machine without Redis)."""
+    if not redis_is_running():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": OUR_REDIS_BACKEND, "LOCATION": REDIS_FOR_TESTS}}
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def close_this_processs_redis_connections():
+    """What a Redis restart, or its idle timeout, does to the connections the app has open."""
+    import redis
+
+    admin = redis.Redis.from_url(REDIS_FOR_TESTS)
+    own = admin.client_id()
+    for client in admin.client_list():
+        if client["db"] == REDIS_FOR_TESTS.rsplit("/", 1)[1] and int(client["id"]) != own:
+            admin.client_kill_filter(_id=client["id"])
+    admin.close()
+
+
+def test_on_redis_a_change_through_another_instance_is_seen_at_once_and_a_closed_connection_is_no_error(
+    reader, real_plan, shared_redis
+):
+    url = measure_url()
+    first, made = queries_for(reader, url)
+    again, cached = queries_for(reader, url)
+    assert made > 0 and cached == 0 and again.body == first.body
+
+    another_instances_change("Total recorded crime (changed elsewhere)")
+    changed, queries = queries_for(reader, url)
+    assert queries > 0 and "Total recorded crime (changed elsewhere)" in changed.body.decode()
+
+    close_this_processs_redis_connections()
+    served, queries = queries_for(reader, url)
+    assert served.status_code == 200 and queries == 0 and served.body == changed.body
+
+    measure = Measure.objects.get(code=KPM)
+    measure.title = "Total recorded crime (changed here)"
+    measure.save()
+    assert "Total recorded crime (changed here)" in queries_for(reader, url)[0].body.decode()

@@ -1,4 +1,4 @@
-"""The annual refresh end to end in real Chromium: copy the plan into a draft, edit it, publish it, read what changed."""
+"""The annual refresh end to end in real Chromium: copy the plan into a draft, edit it, publish it, compare."""
 
 import pytest
 from django.conf import settings
