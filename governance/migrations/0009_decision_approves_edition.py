@@ -5,21 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0008_jobs_decided_by_rules'),
-        ('priorities', '0007_carried_from'),
+        ("governance", "0008_jobs_decided_by_rules"),
+        ("priorities", "0007_carried_from"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='approves_edition',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The plan edition this decision approved, if it approved one: set when the edition is published with this decision as its approval.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approving_decisions', to='priorities.planedition'),
+            model_name="decision",
+            name="approves_edition",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="The plan edition this decision approved, if it approved one: set when the edition is published with this decision as its approval.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="approving_decisions",
+                to="priorities.planedition",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='approves_edition',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='The plan edition this decision approved, if it approved one: set when the edition is published with this decision as its approval.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.planedition'),
+            model_name="historicaldecision",
+            name="approves_edition",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                help_text="The plan edition this decision approved, if it approved one: set when the edition is published with this decision as its approval.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="priorities.planedition",
+            ),
         ),
     ]

@@ -4,47 +4,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0010_search_indexes'),
-        ('measures', '0010_search_indexes'),
-        ('priorities', '0008_search_indexes'),
+        ("governance", "0010_search_indexes"),
+        ("measures", "0010_search_indexes"),
+        ("priorities", "0008_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='actions',
-            field=models.ManyToManyField(blank=True, help_text="The plan's actions the item is about.", related_name='agenda_items', to='priorities.action'),
+            model_name="agendaitem",
+            name="actions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The plan's actions the item is about.",
+                related_name="agenda_items",
+                to="priorities.action",
+            ),
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='measures',
-            field=models.ManyToManyField(blank=True, help_text='The measures the item is about.', related_name='agenda_items', to='measures.measure'),
+            model_name="agendaitem",
+            name="measures",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The measures the item is about.",
+                related_name="agenda_items",
+                to="measures.measure",
+            ),
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='priorities',
-            field=models.ManyToManyField(blank=True, help_text="The plan's priorities the item is about.", related_name='agenda_items', to='priorities.priority'),
+            model_name="agendaitem",
+            name="priorities",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The plan's priorities the item is about.",
+                related_name="agenda_items",
+                to="priorities.priority",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='actions',
-            field=models.ManyToManyField(blank=True, help_text="The plan's actions the decision concerns.", related_name='decisions', to='priorities.action'),
+            model_name="decision",
+            name="actions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The plan's actions the decision concerns.",
+                related_name="decisions",
+                to="priorities.action",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='editions',
-            field=models.ManyToManyField(blank=True, help_text='The plan editions the decision concerns.', related_name='decisions', to='priorities.planedition'),
+            model_name="decision",
+            name="editions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The plan editions the decision concerns.",
+                related_name="decisions",
+                to="priorities.planedition",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='measures',
-            field=models.ManyToManyField(blank=True, help_text='The measures the decision concerns.', related_name='decisions', to='measures.measure'),
+            model_name="decision",
+            name="measures",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The measures the decision concerns.",
+                related_name="decisions",
+                to="measures.measure",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='priorities',
-            field=models.ManyToManyField(blank=True, help_text="The plan's priorities the decision concerns.", related_name='decisions', to='priorities.priority'),
+            model_name="decision",
+            name="priorities",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The plan's priorities the decision concerns.",
+                related_name="decisions",
+                to="priorities.priority",
+            ),
         ),
     ]

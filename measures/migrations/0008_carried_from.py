@@ -5,20 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0007_value_approval_and_commentary'),
+        ("measures", "0007_value_approval_and_commentary"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalmeasure',
-            name='carried_from',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='The same measure in the edition this one was copied from, for comparing editions.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='measures.measure'),
+            model_name="historicalmeasure",
+            name="carried_from",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                help_text="The same measure in the edition this one was copied from, for comparing editions.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="measures.measure",
+            ),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='carried_from',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The same measure in the edition this one was copied from, for comparing editions.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carried_into', to='measures.measure'),
+            model_name="measure",
+            name="carried_from",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="The same measure in the edition this one was copied from, for comparing editions.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="carried_into",
+                to="measures.measure",
+            ),
         ),
     ]
