@@ -163,7 +163,11 @@ class ApprovalAdminMixin:
         if request.POST.get("confirm") == "yes" and approvable:
             with transaction.atomic():
                 # Read again, locked: what is approved is what it is now, not what the page showed.
-                current = self.get_queryset(request).select_for_update().filter(pk__in=[r.pk for r in approvable])
+                current = (
+                    self.get_queryset(request)
+                    .select_for_update(of=("self",))
+                    .filter(pk__in=[r.pk for r in approvable])
+                )
                 approved = 0
                 for record in current:
                     if self.may_approve(request, record):
