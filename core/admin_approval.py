@@ -164,9 +164,7 @@ class ApprovalAdminMixin:
             with transaction.atomic():
                 # Read again, locked: what is approved is what it is now, not what the page showed.
                 current = (
-                    self.get_queryset(request)
-                    .select_for_update(of=("self",))
-                    .filter(pk__in=[r.pk for r in approvable])
+                    self.get_queryset(request).select_for_update(of=("self",)).filter(pk__in=[r.pk for r in approvable])
                 )
                 approved = 0
                 for record in current:
