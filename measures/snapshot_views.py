@@ -48,7 +48,8 @@ class SnapshotDetailView(DetailView):
         for row in self.object.rows:
             if not groups or groups[-1]["priority"] != row["priority"]:
                 groups.append({"priority": row["priority"], "rows": []})
-            groups[-1]["rows"].append(row)
+            # The status as the status page's tag reads it (includes/status_tag.html): its code and label.
+            groups[-1]["rows"].append({**row, "status_tag": {"code": row["status_code"], "label": row["status"]}})
         context.update(
             groups=groups,
             as_at=as_at(self.object),

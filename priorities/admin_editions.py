@@ -139,14 +139,10 @@ class EditionLifeCycleMixin:
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
-    def _edition(self, request, object_id):
-        edition = self.get_object(request, unquote(object_id))
-        if edition is None:
-            raise PermissionDenied
-        return edition
-
     def copy_view(self, request, object_id):
-        source = self._edition(request, object_id)
+        source = self.get_object(request, unquote(object_id))
+        if source is None:  # as Django's own pages do: back to the list, saying no such edition exists
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not request.user.has_perm("priorities.add_planedition"):
             raise PermissionDenied
         following = source.end_year if source.kind == PlanEdition.Kind.PLAN else source.start_year + 1
@@ -187,7 +183,9 @@ class EditionLifeCycleMixin:
         )
 
     def publish_view(self, request, object_id):
-        draft = self._edition(request, object_id)
+        draft = self.get_object(request, unquote(object_id))
+        if draft is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not request.user.has_perm("priorities.publish_planedition"):
             raise PermissionDenied
         if draft.is_public:
