@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 
 from priorities.drafts import copy_edition, publish_edition
-from priorities.models import PlanEdition, PublicationStatus
+from priorities.models import PlanEdition, PublicationStatus, validate_edition_slug
 
 
 class CopyEditionForm(forms.Form):
@@ -30,7 +30,8 @@ class CopyEditionForm(forms.Form):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if PlanEdition.objects.filter(slug=slug).exists() or slug == "compare":
+        validate_edition_slug(slug)
+        if PlanEdition.objects.filter(slug=slug).exists():
             raise ValidationError("Another edition has this web address: choose another.")
         return slug
 

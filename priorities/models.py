@@ -21,6 +21,18 @@ from simple_history.models import HistoricalRecords
 from core.models import Approval, FourEyes, Sourced
 from core.text import describe
 
+# Addresses under /plans/ that are not editions: an edition with one of these slugs would be hidden by them.
+RESERVED_EDITION_SLUGS = frozenset({"compare"})
+
+
+def validate_edition_slug(slug):
+    if slug in RESERVED_EDITION_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is a web address the portal already uses under /plans/: choose another.",
+            code="reserved",
+            params={"slug": slug},
+        )
+
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -65,7 +77,12 @@ class PlanEdition(Sourced):
         SOUGHT = "sought", "Approval sought (no decision recorded)"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=60, unique=True, help_text="Used in web addresses, e.g. 2022-2027.")
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[validate_edition_slug],
+        help_text="Used in web addresses, e.g. 2022-2027.",
+    )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.PLAN)
     start_year = models.PositiveSmallIntegerField(help_text="First year the edition covers, e.g. 2022.")
     end_year = models.PositiveSmallIntegerField(help_text="Last year the edition covers, e.g. 2027.")

@@ -145,6 +145,29 @@ def test_a_web_address_already_taken_is_refused_and_nothing_is_made(real_plan):
     assert PlanEdition.objects.count() == before
 
 
+def test_an_address_the_portal_uses_under_plans_is_refused_for_an_edition(real_plan):
+    """/plans/compare/ compares editions: an edition there would be hidden, in the admin or the copy form."""
+    editor = signed_in("Plan editors", "editor")
+    current = PlanEdition.objects.get(slug=CURRENT)
+    before = PlanEdition.objects.count()
+    refusal = "“compare” is a web address the portal already uses under /plans/: choose another."
+
+    copied = editor.post(
+        edition_url(current, "next-edition"),
+        {"title": "Compare", "slug": "compare", "kind": "refresh", "start_year": "2026", "end_year": "2027"},
+    )
+    changed = editor.post(
+        admin_url(PlanEdition, "change", current.pk),
+        post_back(editor.get(admin_url(PlanEdition, "change", current.pk)), slug="compare"),
+    )
+
+    assert refusal in page_errors(copied)
+    assert changed.status_code == 200
+    assert refusal in changed.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert PlanEdition.objects.count() == before
+    assert PlanEdition.objects.filter(slug="compare").count() == 0
+
+
 def test_only_a_plan_editor_prepares_and_only_a_publisher_publishes(real_plan):
     current = PlanEdition.objects.get(slug=CURRENT)
     assert prepare_draft(signed_in("Publishers", "publisher")).status_code == 403
