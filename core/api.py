@@ -61,6 +61,18 @@ class WebURLField(serializers.URLField):
         return absolute(self.context, value.get_absolute_url())
 
 
+class SharedLinkField(serializers.HyperlinkedRelatedField):
+    """A link to a related record that many rows of a list name (each value's measure): made once per record
+    and response, not once per row."""
+
+    def get_url(self, obj, view_name, request, format):
+        made = self.context.setdefault("shared_links", {})
+        key = (view_name, obj.pk, format)
+        if key not in made:
+            made[key] = super().get_url(obj, view_name, request, format)
+        return made[key]
+
+
 class SourcedSerializer(serializers.ModelSerializer):
     """A record that may come from the source documents, saying where it comes from (see `core.models.Sourced`)."""
 

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import SourcedSerializer, WebURLField, absolute, documented
+from core.api import SharedLinkField, SourcedSerializer, WebURLField, absolute, documented
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
 
@@ -181,9 +181,7 @@ class MeasureViewSet(ReadOnlyModelViewSet):
 
 class ReportedValueSerializer(serializers.ModelSerializer):
     measure = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The measure's code.")
-    measure_url = serializers.HyperlinkedRelatedField(
-        source="measure", view_name="api:measure-detail", lookup_field="code", read_only=True
-    )
+    measure_url = SharedLinkField(source="measure", view_name="api:measure-detail", lookup_field="code", read_only=True)
     period = serializers.CharField(source="period_label", read_only=True)
     locality = serializers.SlugRelatedField(
         slug_field="slug",
@@ -236,4 +234,8 @@ class ReportedValueViewSet(ReadOnlyModelViewSet):
     def get_queryset(self):
         # The same values, in the same order, as the CSV downloads; provisional ones for signed-in officers only.
         values = ReportedValue.objects.published(include_provisional=self.request.user.is_staff)
-        return values.select_related("measure", "locality").in_row_order()
+        # Only the columns the list shows: the sort then carries narrow rows, not each measure's texts.
+        shown = [field.attname for field in ReportedValue._meta.concrete_fields]
+        return (
+            values.select_related("measure", "locality").only(*shown, "measure__code", "locality__slug").in_row_order()
+        )

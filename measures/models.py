@@ -529,7 +529,7 @@ class ReportedValueQuerySet(models.QuerySet):
         A locality's value counts only while its measure is reported by locality, as on the measure's
         page. Provisional values are added only when asked for, for officers who are signed in.
         """
-        values = self.filter(measure__in=Measure.objects.public()).filter(
+        values = self.exclude(measure__priority__edition__status=PublicationStatus.DRAFT).filter(
             Q(locality__isnull=True) | Q(measure__reported_by_locality=True)
         )
         return values if include_provisional else values.final()

@@ -322,6 +322,11 @@ class Command(BaseCommand):
             added = Scaler(range(present + 1, factor + 1)).scale()
             if added:
                 content_changed()  # bulk_create sends no signal: tell the page cache itself
+        if added and connection.vendor == "postgresql":
+            # Fresh statistics for the planner, as autovacuum would gather after a bulk load; without them it
+            # plans for the tables' old sizes (and a server with autovacuum off never gathers them).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if options["verbosity"] == 0:
             return
         if not added:
