@@ -3,8 +3,16 @@
 Paging, throttling and the error format are in `core.api_defaults` (DRF's settings import them early).
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
+
+from core.decisions import decisions_of, minutes_of
 
 ERROR = inline_serializer(
     "Error",
@@ -87,3 +95,90 @@ class SourcedSerializer(serializers.ModelSerializer):
 
     def get_source(self, obj) -> str | None:
         return obj.source if obj.is_loaded else None
+
+
+# ---- the decisions and minutes about a record of the plan -------------------------------------------
+
+# A meeting's date to the precision known: year, year-month or year-month-day (ISO 8601).
+DATE_AS_KNOWN = {
+    "type": "string",
+    "nullable": True,
+    "pattern": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+    "example": "2022-12",
+}
+MEETING_DATE_HELP = (
+    "The meeting's date in ISO 8601 as far as it is known (as the meetings give it); null if not stated."
+)
+
+
+class DecisionAboutSerializer(serializers.Serializer):
+    """A decision of a public meeting about the record: where and when it was made, and what it says."""
+
+    meeting = serializers.HyperlinkedRelatedField(
+        source="agenda_item.meeting", view_name="api:meeting-detail", read_only=True, help_text="The meeting."
+    )
+    web_url = WebURLField(help_text="The decision on the meeting's page on the portal.")
+    body = serializers.CharField(
+        source="agenda_item.meeting.body.slug", read_only=True, help_text="The slug of the body that met."
+    )
+    body_name = serializers.CharField(source="agenda_item.meeting.body.name", read_only=True)
+    date = serializers.SerializerMethodField(help_text=MEETING_DATE_HELP)
+    agenda_item = serializers.CharField(
+        source="agenda_item.title", read_only=True, help_text="The title of the agenda item it was made on."
+    )
+    number = serializers.IntegerField(read_only=True, help_text="(1), (2) … as minuted on the item.")
+    kind = serializers.CharField(read_only=True, help_text="resolution, decision or recommendation.")
+    text = serializers.CharField(read_only=True, help_text="Word for word as minuted.")
+
+    @extend_schema_field(DATE_AS_KNOWN)
+    def get_date(self, decision):
+        return decision.agenda_item.meeting.date_iso
+
+
+class MinutesAboutSerializer(serializers.Serializer):
+    """Published minutes of a public meeting that name the record."""
+
+    meeting = serializers.HyperlinkedRelatedField(
+        view_name="api:meeting-detail", read_only=True, help_text="The meeting, with its minutes."
+    )
+    web_url = WebURLField(help_text="The minutes on the meeting's page on the portal.")
+    body = serializers.CharField(source="meeting.body.slug", read_only=True, help_text="The slug of the body that met.")
+    body_name = serializers.CharField(source="meeting.body.name", read_only=True)
+    date = serializers.SerializerMethodField(help_text=MEETING_DATE_HELP)
+    published_on = serializers.DateField(read_only=True, allow_null=True)
+
+    @extend_schema_field(DATE_AS_KNOWN)
+    def get_date(self, minutes):
+        return minutes.meeting.date_iso
+
+
+class DecisionsAboutField(serializers.ListField):
+    """The decisions of public meetings about the record, newest first, as its page lists them (core/decisions.py).
+
+    The viewset's queryset prefetches them with `core.decisions.about_prefetches()`.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "The decisions of public meetings about it, newest first: those that name it and those made on an "
+            "agenda item that names it.",
+        )
+        super().__init__(child=DecisionAboutSerializer(), source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return super().to_representation(decisions_of(record))
+
+
+class MinutesAboutField(serializers.ListField):
+    """The published minutes that name the record, newest meeting first (core/decisions.py).
+
+    The viewset's queryset prefetches them with `core.decisions.about_prefetches()`.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "The published minutes of public meetings that name it, newest first.")
+        super().__init__(child=MinutesAboutSerializer(), source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return super().to_representation(minutes_of(record))

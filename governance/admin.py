@@ -118,7 +118,8 @@ class DocumentInline(OfficerTabularInline):
 
 class MinutesInline(OfficerStackedInline):
     model = Minutes
-    fields = ["status", "published_on", "text"]
+    fields = ["status", "published_on", "text", "editions", "priorities", "actions", "measures"]
+    autocomplete_fields = ["editions", "priorities", "actions", "measures"]
     max_num = 1
     select_related = ["meeting__body"]
 
@@ -233,8 +234,18 @@ class MinutesAdmin(OfficerPagesAdmin):
     list_select_related = ["meeting__body"]
     search_fields = ["text", "meeting__body__name"]
     ordering = ["-meeting__date"]
-    autocomplete_fields = ["meeting"]
-    fields = ["meeting", ("status", "published_on"), "text"]
+    autocomplete_fields = ["meeting", "editions", "priorities", "actions", "measures"]
+    fieldsets = [
+        (None, {"fields": ["meeting", ("status", "published_on"), "text"]}),
+        (
+            "What they concern",
+            {
+                "fields": ["editions", "priorities", "actions", "measures"],
+                "description": "Once published, the minutes are listed, newest first, on the page of each edition, "
+                "priority, action and measure named here.",
+            },
+        ),
+    ]
     history_list_display = ["published_on"]
 
 

@@ -4,13 +4,16 @@ As on the pages: meetings an officer keeps off the public pages are not listed, 
 minute of each agenda item) appear only once published.
 """
 
+from collections import defaultdict
+
+from django.apps import apps
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import SourcedSerializer, WebURLField, absolute, documented
+from core.api import DATE_AS_KNOWN, SourcedSerializer, WebURLField, absolute, documented
 from governance.filters import MeetingDateRangeFilter
 from governance.models import (
     NEWEST_FIRST,
@@ -21,8 +24,10 @@ from governance.models import (
     KeyDecision,
     Meeting,
     Membership,
+    Minutes,
     StatutoryDuty,
 )
+from priorities.models import Action, PlanEdition, Priority
 
 # ---- bodies ------------------------------------------------------------------------------------------
 
@@ -76,15 +81,128 @@ class BodyViewSet(ReadOnlyModelViewSet):
 
 # ---- meetings ----------------------------------------------------------------------------------------
 
+# What a decision, an agenda item or minutes may name: each kind's record in the API, and the noun for it.
+NAMED = {
+    "editions": ("api:edition-detail", "slug", "plan editions"),
+    "priorities": ("api:priority-detail", "pk", "priorities"),
+    "actions": ("api:action-detail", "pk", "actions"),
+    "measures": ("api:measure-detail", "code", "measures"),
+}
+
+
+def named(kind):
+    """The records of a kind it names, as links to them in the API: only those residents may see (a draft
+    edition, and what is in it, is never named), as `load_agendas()` loads them."""
+    view_name, lookup_field, noun = NAMED[kind]
+    return serializers.HyperlinkedRelatedField(
+        source=f"public_{kind}",
+        view_name=view_name,
+        lookup_field=lookup_field,
+        many=True,
+        read_only=True,
+        help_text=f"The {noun} it concerns, as links to them in the API.",
+    )
+
+
+def public(kind):
+    """The records of a kind residents may see: a draft edition, and what is in it, is never named."""
+    return {
+        "editions": PlanEdition.objects.public,
+        "priorities": Priority.objects.public,
+        "actions": Action.objects.public,
+        # The measures app builds beside this one: its model is looked up, not imported.
+        "measures": apps.get_model("measures", "Measure").objects.public,
+    }[kind]()
+
+
+# What each kind of record on a meeting names, and the way from such a record to its meeting.
+NAMERS = {
+    AgendaItem: ("meeting", ["priorities", "actions", "measures"]),
+    Decision: ("agenda_item__meeting", ["editions", "priorities", "actions", "measures"]),
+    Minutes: ("meeting", ["editions", "priorities", "actions", "measures"]),
+}
+
+
+def named_on(model, kind, meeting_ids):
+    """{id of a `model` record of these meetings: [the public records of `kind` it names]}, in one query, each
+    list in the named model's own order."""
+    field = model._meta.get_field(kind)
+    owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    order = [
+        f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
+        for key in field.related_model._meta.ordering
+    ]
+    links = (
+        field.remote_field.through.objects.filter(
+            **{f"{owner}__{NAMERS[model][0]}__in": meeting_ids, f"{target}__in": public(kind)}
+        )
+        .select_related(target)
+        .order_by(*order, "pk")
+    )
+    found = defaultdict(list)
+    for link in links:
+        found[getattr(link, f"{owner}_id")].append(getattr(link, target))
+    return found
+
+
+def load_agendas(meetings):
+    """Give each of `meetings` its agenda items with their decisions, and what the items, the decisions and the
+    published minutes name (as `named()` reads it), in the same 13 queries whatever the meetings hold.
+
+    Django's prefetching skips a level that comes out empty (no decisions on a page: no query for what
+    decisions name), so a page's queries would vary with its data; these are asked of the meetings' ids.
+    """
+    ids = [meeting.pk for meeting in meetings]
+    if not ids:
+        return
+    named = {(model, kind): named_on(model, kind, ids) for model, (_, kinds) in NAMERS.items() for kind in kinds}
+
+    def give(record, model):
+        for kind in NAMERS[model][1]:
+            setattr(record, f"public_{kind}", named[model, kind].get(record.pk, []))
+
+    decisions = defaultdict(list)
+    for decision in Decision.objects.filter(agenda_item__meeting__in=ids):
+        give(decision, Decision)
+        decisions[decision.agenda_item_id].append(decision)
+    items = defaultdict(list)
+    for item in AgendaItem.objects.filter(meeting__in=ids).select_related("plan_edition"):
+        give(item, AgendaItem)
+        for decision in decisions[item.pk]:
+            decision.agenda_item = item  # as a prefetch leaves it: no query to go back up
+        prefetched(item, "decisions", decisions[item.pk])
+        items[item.meeting_id].append(item)
+    for meeting in meetings:
+        for item in items[meeting.pk]:
+            item.meeting = meeting
+        prefetched(meeting, "agenda_items", items[meeting.pk])
+        if meeting.published_minutes:
+            give(meeting.published_minutes, Minutes)
+
+
+def prefetched(record, relation, records):
+    """`record.<relation>.all()` is `records`, as a prefetch would leave it, without a query."""
+    found = getattr(record, relation).model.objects.none()
+    found._result_cache, found._prefetch_done = list(records), True
+    record._prefetched_objects_cache = {**getattr(record, "_prefetched_objects_cache", {}), relation: found}
+
 
 class DecisionSerializer(SourcedSerializer):
+    editions = named("editions")
+    priorities = named("priorities")
+    actions = named("actions")
+    measures = named("measures")
+
     class Meta:
         model = Decision
-        fields = ["number", "kind", "text", "source", "provenance"]
+        fields = ["number", "kind", "text", "editions", "priorities", "actions", "measures", "source", "provenance"]
 
 
 class AgendaItemSerializer(SourcedSerializer):
     decisions = DecisionSerializer(many=True, read_only=True)
+    priorities = named("priorities")
+    actions = named("actions")
+    measures = named("measures")
     minute = serializers.SerializerMethodField(help_text="The minute of the item, once the minutes are published.")
     plan_edition = serializers.SerializerMethodField(help_text="The slug of the plan edition the item is about.")
 
@@ -98,6 +216,9 @@ class AgendaItemSerializer(SourcedSerializer):
             "contacts",
             "minute",
             "plan_edition",
+            "priorities",
+            "actions",
+            "measures",
             "decisions",
             "source",
             "provenance",
@@ -125,20 +246,13 @@ class DocumentSerializer(SourcedSerializer):
         return absolute(self.context, document.download_url) if document.file else document.url
 
 
-MINUTES = inline_serializer(
-    "PublishedMinutes",
-    fields={"text": serializers.CharField(), "published_on": serializers.DateField(allow_null=True)},
-    allow_null=True,
-)
-
-
-# A meeting's date to the precision known: year, year-month or year-month-day (ISO 8601).
-DATE_AS_KNOWN = {
-    "type": "string",
-    "nullable": True,
-    "pattern": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
-    "example": "2022-12",
-}
+class PublishedMinutesSerializer(serializers.Serializer):
+    text = serializers.CharField(read_only=True)
+    published_on = serializers.DateField(read_only=True, allow_null=True)
+    editions = named("editions")
+    priorities = named("priorities")
+    actions = named("actions")
+    measures = named("measures")
 
 
 class MeetingSerializer(SourcedSerializer):
@@ -157,7 +271,12 @@ class MeetingSerializer(SourcedSerializer):
         help_text="How much of the date is known: day, month or year; null when no record gives the date."
     )
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
-    minutes = serializers.SerializerMethodField(help_text="The minutes once published; null until then.")
+    minutes = PublishedMinutesSerializer(
+        source="published_minutes",
+        read_only=True,
+        allow_null=True,
+        help_text="The minutes once published; null until then.",
+    )
     documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -190,11 +309,6 @@ class MeetingSerializer(SourcedSerializer):
     def get_date_precision(self, meeting):
         return meeting.date_precision if meeting.date else None
 
-    @extend_schema_field(MINUTES)
-    def get_minutes(self, meeting):
-        minutes = meeting.published_minutes
-        return {"text": minutes.text, "published_on": minutes.published_on} if minutes else None
-
 
 @documented(MeetingSerializer, noun="meetings")
 class MeetingViewSet(ReadOnlyModelViewSet):
@@ -206,14 +320,20 @@ class MeetingViewSet(ReadOnlyModelViewSet):
     queryset = (
         Meeting.objects.public()
         .select_related("body", "minutes")
-        .prefetch_related(
-            Prefetch(
-                "agenda_items", queryset=AgendaItem.objects.select_related("plan_edition").prefetch_related("decisions")
-            ),
-            Prefetch("documents", queryset=Document.objects.select_related("agenda_item")),
-        )
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.select_related("agenda_item")))
         .order_by(NEWEST_FIRST, "body__order", "body__name", "-pk")
     )
+
+    # Their agendas, decisions and what those name: loaded for the page, or the one meeting, in fixed queries.
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        load_agendas(page if page is not None else [])
+        return page
+
+    def get_object(self):
+        meeting = super().get_object()
+        load_agendas([meeting])
+        return meeting
 
 
 # ---- key decisions and duties ------------------------------------------------------------------------

@@ -415,6 +415,18 @@ class Minutes(Sourced):
         max_length=10, choices=Status, default=Status.DRAFT, help_text="Draft minutes are never shown publicly."
     )
     published_on = models.DateField(null=True, blank=True)
+    editions = models.ManyToManyField(
+        PlanEdition, blank=True, related_name="minutes", help_text="The plan editions the minutes concern."
+    )
+    priorities = models.ManyToManyField(
+        Priority, blank=True, related_name="minutes", help_text="The plan's priorities the minutes concern."
+    )
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="minutes", help_text="The plan's actions the minutes concern."
+    )
+    measures = models.ManyToManyField(
+        "measures.Measure", blank=True, related_name="minutes", help_text="The measures the minutes concern."
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 

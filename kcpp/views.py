@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView
 
-from core.decisions import decisions_about
+from core.decisions import decisions_about, minutes_about
 from core.pagination import PagedListMixin
 from governance.models import Meeting
 from measures.csv_export import VALUE_COLUMNS
@@ -176,6 +176,7 @@ class PriorityDetailView(TemplateView):
             all_measures_url=f"{reverse('measures:status')}?priority={priority.slug}" if edition.is_current else "",
             has_illustrative=StatusSummary.of(measures).has_illustrative,
             decisions=decisions_about(priority),
+            minutes_about=minutes_about(priority),
             status_summary=priority_status_summary(priority),
         )
         return context

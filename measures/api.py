@@ -10,7 +10,16 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import SharedLinkField, SourcedSerializer, WebURLField, absolute, documented
+from core.api import (
+    DecisionsAboutField,
+    MinutesAboutField,
+    SharedLinkField,
+    SourcedSerializer,
+    WebURLField,
+    absolute,
+    documented,
+)
+from core.decisions import about_prefetches
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
 
@@ -65,6 +74,8 @@ class MeasureSerializer(SourcedSerializer):
         "and why."
     )
     lead_partner = serializers.SerializerMethodField()
+    decisions = DecisionsAboutField()
+    minutes = MinutesAboutField()
 
     class Meta:
         model = Measure
@@ -102,6 +113,8 @@ class MeasureSerializer(SourcedSerializer):
             "lead_partner",
             "reporting_frequency",
             "reported_by_locality",
+            "decisions",
+            "minutes",
             "updated_at",
             "source",
             "provenance",
@@ -175,6 +188,7 @@ class MeasureViewSet(ReadOnlyModelViewSet):
         Measure.objects.public()
         .with_latest()
         .select_related("priority__edition", "lead_partner")
+        .prefetch_related(*about_prefetches(Measure))
         .order_by("-priority__edition__start_year", "priority__number", "number")
     )
 

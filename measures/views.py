@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from core.decisions import decisions_about
+from core.decisions import decisions_about, minutes_about
 from core.downloads import CHUNK, csv_response, filter_errors_response
 from core.pagination import PagedListMixin
 from measures import status as rules
@@ -355,6 +355,7 @@ class MeasureDetailView(DetailView):
             series=series,
             chart=line_chart(measure, [value.reading for value in kirklees if value.pk in status_of]),
             decisions=decisions_about(measure),
+            minutes_about=minutes_about(measure),
             judged_on=measure.judged_on[1],
             year_to_date=measure.show(measure.year_to_date),
             localities=localities,

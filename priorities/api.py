@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import SourcedSerializer, WebURLField, absolute, documented
+from core.api import DecisionsAboutField, MinutesAboutField, SourcedSerializer, WebURLField, absolute, documented
+from core.decisions import about_prefetches
 from core.forms import choice_errors
 from priorities.filters import ActionFilter, public_editions
 from priorities.models import (
@@ -40,6 +41,8 @@ class PlanEditionSerializer(SourcedSerializer):
     follows = serializers.SerializerMethodField(help_text="The slug of the edition this one replaces or refreshes.")
     commitments = CommitmentSerializer(many=True, read_only=True)
     approval_text = serializers.CharField(read_only=True, help_text="The approval record in words.")
+    decisions = DecisionsAboutField()
+    minutes = MinutesAboutField()
 
     class Meta:
         model = PlanEdition
@@ -62,6 +65,8 @@ class PlanEditionSerializer(SourcedSerializer):
             "approval_note",
             "follows",
             "commitments",
+            "decisions",
+            "minutes",
             "updated_at",
             "source",
             "provenance",
@@ -78,7 +83,11 @@ class PlanEditionViewSet(ReadOnlyModelViewSet):
 
     serializer_class = PlanEditionSerializer
     lookup_field = "slug"
-    queryset = PlanEdition.objects.public().select_related("follows").prefetch_related("commitments")
+    queryset = (
+        PlanEdition.objects.public()
+        .select_related("follows")
+        .prefetch_related("commitments", *about_prefetches(PlanEdition))
+    )
 
 
 # ---- priorities and themes ------------------------------------------------------------------------
@@ -106,6 +115,8 @@ class PrioritySummarySerializer(SourcedSerializer):
     web_url = WebURLField()
     edition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     themes_url = serializers.SerializerMethodField(help_text="The priority's themes, from the themes list.")
+    decisions = DecisionsAboutField()
+    minutes = MinutesAboutField()
 
     class Meta:
         model = Priority
@@ -122,6 +133,8 @@ class PrioritySummarySerializer(SourcedSerializer):
             "sia_summary",
             "editors_note",
             "themes_url",
+            "decisions",
+            "minutes",
             "updated_at",
             "source",
             "provenance",
@@ -166,7 +179,12 @@ class PriorityViewSet(ReadOnlyModelViewSet):
         return PrioritySummarySerializer if self.action == "list" else PrioritySerializer
 
     def get_queryset(self):
-        priorities = Priority.objects.public().select_related("edition").order_by("-edition__start_year", "number")
+        priorities = (
+            Priority.objects.public()
+            .select_related("edition")
+            .prefetch_related(*about_prefetches(Priority))
+            .order_by("-edition__start_year", "number")
+        )
         if self.action == "list":
             return priorities
         return priorities.prefetch_related(
@@ -263,6 +281,8 @@ class ActionSerializer(SourcedSerializer):
         "update_due (no progress update for two quarters, 182 days); null for none."
     )
     updates = ProgressUpdateSerializer(many=True, read_only=True, help_text="Progress reports, newest first.")
+    decisions = DecisionsAboutField()
+    minutes = MinutesAboutField()
 
     class Meta:
         model = Action
@@ -286,6 +306,8 @@ class ActionSerializer(SourcedSerializer):
             "due_date",
             "progress",
             "updates",
+            "decisions",
+            "minutes",
             "updated_at",
             "source",
             "provenance",
@@ -307,7 +329,11 @@ class ActionViewSet(ReadOnlyModelViewSet):
         Action.objects.public()
         .with_status()
         .select_related("priority__edition", "lead_body")
-        .prefetch_related("lead_partners", Prefetch("updates", queryset=ProgressUpdate.objects.final().newest_first()))
+        .prefetch_related(
+            "lead_partners",
+            Prefetch("updates", queryset=ProgressUpdate.objects.final().newest_first()),
+            *about_prefetches(Action),
+        )
         .order_by("-priority__edition__start_year", "priority__number", "number")
     )
 

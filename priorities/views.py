@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from core.decisions import decisions_about
+from core.decisions import decisions_about, minutes_about
 from core.downloads import csv_response, filter_errors_response
 from core.pagination import PagedListMixin
 from priorities.csv_export import ACTION_CSV_HEADER, action_rows
@@ -67,6 +67,7 @@ class EditionDetailView(DetailView):
         current = None if edition.is_current else PlanEdition.objects.current()
         context.update(
             decisions=decisions_about(edition),
+            minutes_about=minutes_about(edition),
             is_current=edition.is_current,
             current_edition=current,
             breadcrumbs=[*edition_list_crumbs(), (edition.title, None)],
@@ -106,6 +107,7 @@ class ActionDetailView(DetailView):
             is_current=edition.is_current,
             flag=action.flag(as_of=timezone.localdate()),
             decisions=decisions_about(action),
+            minutes_about=minutes_about(action),
             breadcrumbs=[
                 *edition_list_crumbs(),
                 (edition.title, edition.get_absolute_url()),

@@ -56,8 +56,8 @@ BUDGETS = {
     # the site's own pages
     "/": 5,
     "/plan/": 4,
-    PRIORITY: 8,
-    f"{PRIORITY}?themes=all": 8,
+    PRIORITY: 9,
+    f"{PRIORITY}?themes=all": 9,
     # the search counts every kind's results in one query, and lists each kind with any in one more
     "/search/?q=crime": 6,
     "/search/?q=crime&kind=actions": 2,
@@ -75,11 +75,11 @@ BUDGETS = {
     "/sitemap-meetings.xml": 1,
     # the plan
     "/plans/": 2,
-    f"/plans/{CURRENT}/": 5,
-    "/plans/2018-2021/": 6,
+    f"/plans/{CURRENT}/": 6,
+    "/plans/2018-2021/": 7,
     "/plans/compare/2020-refresh/2022-2027/": 6,
     f"{PRIORITY}actions/": 4,
-    f"{PRIORITY}actions/1/": 4,
+    f"{PRIORITY}actions/1/": 5,
     "/plans/actions.csv": 2,
     f"/plans/actions.csv?edition={CURRENT}&status=no_update&lead_body=communities-board": 4,
     # the measures
@@ -90,9 +90,9 @@ BUDGETS = {
     "/measures/?status=off_track": 6,
     "/measures/?locality=south-kirklees-test-locality&status=off_track": 7,
     "/measures/?priority=tackling-violence-abuse-and-exploitation&lead_partner={police}": 8,
-    "/measures/KPM-2.6/": 4,  # reported by locality too
-    "/measures/KPM-1.1/": 3,  # for Kirklees only
-    "/measures/KPM-2.2/": 3,  # no values yet
+    "/measures/KPM-2.6/": 5,  # reported by locality too
+    "/measures/KPM-1.1/": 4,  # for Kirklees only
+    "/measures/KPM-2.2/": 4,  # no values yet
     # the downloads are streamed: their rows are read in one query (the actions' lead partners in a second)
     "/measures/KPM-2.6/values.csv": 2,
     "/measures/values.csv": 1,
@@ -112,27 +112,31 @@ BUDGETS = {
     "/measures/reports/": 1,
     "/meetings/feed/": 1,
     "/meetings/minutes/feed/": 1,
-    # the API: every collection, then some filtered lists and single records
-    "/api/v1/editions/": 3,
-    "/api/v1/priorities/": 2,
+    # the API: every collection, then some filtered lists and single records. An edition, priority, action
+    # or measure comes with the decisions and minutes about it (core/decisions.py): the decisions naming
+    # them, the agenda items naming them and the decisions on those (not asked when no item names one),
+    # the minutes naming them and, for editions, the decisions approving them.
+    "/api/v1/editions/": 8,
+    "/api/v1/priorities/": 5,
     "/api/v1/themes/": 2,
-    "/api/v1/actions/": 4,
-    "/api/v1/measures/": 2,
+    "/api/v1/actions/": 7,
+    "/api/v1/measures/": 5,
     "/api/v1/values/": 2,
     "/api/v1/localities/": 2,
     "/api/v1/partners/": 2,
     "/api/v1/bodies/": 3,
-    "/api/v1/meetings/": 6,
+    # each decision, agenda item and minutes with what it names: a query for each kind each names
+    "/api/v1/meetings/": 17,
     "/api/v1/key-decisions/": 2,
     "/api/v1/duties/": 2,
-    "/api/v1/actions/?status=no_update&lead_body=communities-board": 5,
-    "/api/v1/measures/?status=off_track&direction=lower": 2,
-    "/api/v1/measures/?locality=south-kirklees-test-locality": 3,
+    "/api/v1/actions/?status=no_update&lead_body=communities-board": 8,
+    "/api/v1/measures/?status=off_track&direction=lower": 5,
+    "/api/v1/measures/?locality=south-kirklees-test-locality": 6,
     "/api/v1/values/?locality=kirklees&period_from=2022-04-01": 2,
     "/api/v1/values/?measure=KPM-2.6": 3,
-    "/api/v1/meetings/?body=overview-and-scrutiny": 7,
-    f"/api/v1/editions/{CURRENT}/": 2,
-    "/api/v1/measures/KPM-2.6/": 1,
+    "/api/v1/meetings/?body=overview-and-scrutiny": 18,
+    f"/api/v1/editions/{CURRENT}/": 6,
+    "/api/v1/measures/KPM-2.6/": 4,
     "/api/v1/bodies/communities-board/": 2,
 }
 
