@@ -391,7 +391,7 @@ def measure_in_process(paths_file, out_file, repeats):
             response = client.get(path)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             elapsed = time.perf_counter() - started
-        return response.status_code, len(queries), elapsed * 1000, len(body)
+        return response.status_code, len(queries), elapsed * 1000, len(body), response.streaming
 
     # A reader with a CSRF cookie is never served from, nor stored in, the page cache (core/cache.py): the
     # memory of a download made for them is the download's own.
@@ -421,7 +421,7 @@ def measure_in_process(paths_file, out_file, repeats):
             "queries_vary": len({run[1] for run in runs}) > 1,
             "ms": statistics.median(run[2] for run in runs),
             "bytes": runs[-1][3],
-            "peak_bytes": peak_memory(path),
+            "peak_bytes": peak_memory(path) if runs[-1][4] else None,  # only a streamed download's
             "chunk": CHUNK,
         }
     Path(out_file).write_text(json.dumps(results))

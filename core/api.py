@@ -152,17 +152,37 @@ class MinutesAboutSerializer(serializers.Serializer):
         return minutes.meeting.date_iso
 
 
-class DecisionsAboutField(serializers.ListField):
-    """The decisions of public meetings about the record, newest first, as its page lists them (core/decisions.py).
+class LoadedAfterPaging:
+    """A viewset whose records each need what `load` gives a list of them: each page, or the one record asked
+    for, is loaded in the same queries however many records it holds."""
 
-    The viewset's queryset prefetches them with `core.decisions.about_prefetches()`.
+    @staticmethod
+    def load(records):
+        raise NotImplementedError
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.load(page)
+        return page
+
+    def get_object(self):
+        record = super().get_object()
+        self.load([record])
+        return record
+
+
+class DecisionsAboutField(serializers.ListField):
+    """Every decision of a public meeting about the record, newest first, in its page's order (core/decisions.py).
+
+    The viewset loads them with `core.decisions.load_about()` (`LoadedAfterPaging`).
     """
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "The decisions of public meetings about it, newest first: those that name it and those made on an "
-            "agenda item that names it.",
+            "Every decision of a public meeting about it, newest first: those that name it and those made on an "
+            "agenda item that names it. Its page shows the newest 20.",
         )
         super().__init__(child=DecisionAboutSerializer(), source="*", read_only=True, **kwargs)
 
@@ -173,11 +193,14 @@ class DecisionsAboutField(serializers.ListField):
 class MinutesAboutField(serializers.ListField):
     """The published minutes that name the record, newest meeting first (core/decisions.py).
 
-    The viewset's queryset prefetches them with `core.decisions.about_prefetches()`.
+    The viewset loads them with `core.decisions.load_about()` (`LoadedAfterPaging`).
     """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "The published minutes of public meetings that name it, newest first.")
+        kwargs.setdefault(
+            "help_text",
+            "Every published minutes of a public meeting that name it, newest first. Its page shows the newest 20.",
+        )
         super().__init__(child=MinutesAboutSerializer(), source="*", read_only=True, **kwargs)
 
     def to_representation(self, record):

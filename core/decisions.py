@@ -6,13 +6,13 @@ item about an edition names it as its plan edition; an edition is also named by 
 approved it). Only decisions of published meetings are listed, and only minutes residents may read. The
 governance app builds on the plan's apps, so its models are looked up here rather than imported.
 
-A page asks for one record's (`decisions_about`, `minutes_about`: one query each, whatever the number); an
-API list loads every record's with `about_prefetches()` (a fixed number of queries) and reads them with
-`decisions_of` and `minutes_of`. Both follow the same relations, in the same order.
+A page asks for one record's (`decisions_about`, `minutes_about`: one query each, whatever the number, the
+newest `SHOWN`); the API loads every record's on a page with `load_about()` (a fixed number of queries) and
+reads them, all of them, with `decisions_of` and `minutes_of`. Both follow the same relations, in the same order.
 """
 
 from django.apps import apps
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 
 SHOWN = 20
 
@@ -61,53 +61,52 @@ def minutes_about(record):
 # ---- for a list of records: the API --------------------------------------------------------------------
 
 
-def about_prefetches(record_model):
-    """What to prefetch for a list of records of `record_model` (editions, priorities, actions or measures)
-    so that `decisions_of` and `minutes_of` each record cost no query: a fixed number, whatever the data."""
-    decision = model("Decision")
-    decisions = decision.objects.filter(agenda_item__meeting__is_published=True).select_related(
-        "agenda_item__meeting__body"
-    )
-    # An item's decisions find their item, and its meeting, in the item prefetched.
-    items = (
-        model("AgendaItem")
-        .objects.filter(meeting__is_published=True)
-        .select_related("meeting__body")
-        .prefetch_related(Prefetch("decisions", queryset=decision.objects.all(), to_attr="decisions_made"))
-    )
-    prefetches = [
-        Prefetch("decisions", queryset=decisions, to_attr="decisions_naming_it"),
-        Prefetch("agenda_items", queryset=items, to_attr="items_naming_it"),
-        Prefetch(
-            "minutes",
-            queryset=model("Minutes").objects.published().select_related("meeting__body"),
-            to_attr="minutes_naming_it",
-        ),
-    ]
-    if record_model._meta.model_name == "planedition":
-        prefetches.append(Prefetch("approving_decisions", queryset=decisions, to_attr="decisions_approving_it"))
-    return prefetches
+def load_about(records):
+    """Give each of `records` (all editions, priorities, actions or measures) the decisions and the minutes
+    about it, as `decisions_of` and `minutes_of` read them: 3 queries, 4 for editions, whatever they hold.
+
+    Asked of the records' ids, not prefetched: a nested prefetch (an item's decisions) skips its query when
+    the level above comes out empty, so a list's queries would vary with its data.
+    """
+    records = list(records)
+    if not records:
+        return
+    kind = records[0]._meta.model_name
+    ids = [record.pk for record in records]
+    field = NAMED_BY[kind]
+    # An item names an edition as its plan edition; other records, as one of those it is about.
+    on_items = "agenda_item__plan_edition" if kind == "planedition" else f"agenda_item__{field}"
+    routes = [field, on_items] + (["approves_edition"] if kind == "planedition" else [])
+    public = model("Decision").objects.filter(agenda_item__meeting__is_published=True)
+    decisions = {record.pk: {} for record in records}
+    for route in routes:
+        found = (
+            public.filter(**{f"{route}__in": ids}).annotate(about=F(route)).select_related("agenda_item__meeting__body")
+        )
+        for decision in found:
+            decisions[decision.about].setdefault(decision.pk, decision)
+    minutes = {record.pk: [] for record in records}
+    found = model("Minutes").objects.published().filter(**{f"{field}__in": ids}).annotate(about=F(field))
+    for record in found.select_related("meeting__body"):
+        minutes[record.about].append(record)
+    for record in records:
+        record.decisions_about_it = sorted(decisions[record.pk].values(), key=decision_order)
+        record.minutes_about_it = sorted(minutes[record.pk], key=lambda found: newest_first(found.meeting))
+
+
+def decision_order(decision):
+    """Newest meeting first, then in the order of its agenda and minutes, as `decisions_about` orders them."""
+    return (*newest_first(decision.agenda_item.meeting), decision.agenda_item.number, decision.number)
 
 
 def decisions_of(record):
-    """Every decision about a record loaded with `about_prefetches()`, newest first, as `decisions_about` lists them."""
-    found = {decision.pk: decision for decision in record.decisions_naming_it}
-    for item in record.items_naming_it:
-        found.update((decision.pk, decision) for decision in item.decisions_made)
-    found.update((decision.pk, decision) for decision in getattr(record, "decisions_approving_it", ()))
-    return sorted(
-        found.values(),
-        key=lambda decision: (
-            *newest_first(decision.agenda_item.meeting),
-            decision.agenda_item.number,
-            decision.number,
-        ),
-    )
+    """Every decision about a record given them by `load_about()`, newest first, as `decisions_about` lists them."""
+    return record.decisions_about_it
 
 
 def minutes_of(record):
-    """Every published minutes naming a record loaded with `about_prefetches()`, newest meeting first."""
-    return sorted(record.minutes_naming_it, key=lambda minutes: newest_first(minutes.meeting))
+    """Every published minutes naming a record given them by `load_about()`, newest meeting first."""
+    return record.minutes_about_it
 
 
 def newest_first(meeting):

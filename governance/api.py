@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import DATE_AS_KNOWN, SourcedSerializer, WebURLField, absolute, documented
+from core.api import DATE_AS_KNOWN, LoadedAfterPaging, SourcedSerializer, WebURLField, absolute, documented
 from governance.filters import MeetingDateRangeFilter
 from governance.models import (
     NEWEST_FIRST,
@@ -155,15 +155,19 @@ def load_agendas(meetings):
     ids = [meeting.pk for meeting in meetings]
     if not ids:
         return
-    named = {(model, kind): named_on(model, kind, ids) for model, (_, kinds) in NAMERS.items() for kind in kinds}
+    links = {(model, kind): named_on(model, kind, ids) for model, (_, kinds) in NAMERS.items() for kind in kinds}
 
     def give(record, model):
         for kind in NAMERS[model][1]:
-            setattr(record, f"public_{kind}", named[model, kind].get(record.pk, []))
+            setattr(record, f"public_{kind}", links[model, kind].get(record.pk, []))
 
     decisions = defaultdict(list)
-    for decision in Decision.objects.filter(agenda_item__meeting__in=ids):
+    for decision in Decision.objects.filter(agenda_item__meeting__in=ids).select_related("approves_edition"):
         give(decision, Decision)
+        # The edition a decision approved is one it concerns, as the edition's own record says.
+        approved = decision.approves_edition
+        if approved and approved.is_public and approved not in decision.public_editions:
+            decision.public_editions = [approved, *decision.public_editions]
         decisions[decision.agenda_item_id].append(decision)
     items = defaultdict(list)
     for item in AgendaItem.objects.filter(meeting__in=ids).select_related("plan_edition"):
@@ -311,7 +315,7 @@ class MeetingSerializer(SourcedSerializer):
 
 
 @documented(MeetingSerializer, noun="meetings")
-class MeetingViewSet(ReadOnlyModelViewSet):
+class MeetingViewSet(LoadedAfterPaging, ReadOnlyModelViewSet):
     """Public meetings, newest first, with their agenda, decisions, published minutes and documents."""
 
     serializer_class = MeetingSerializer
@@ -325,15 +329,7 @@ class MeetingViewSet(ReadOnlyModelViewSet):
     )
 
     # Their agendas, decisions and what those name: loaded for the page, or the one meeting, in fixed queries.
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        load_agendas(page if page is not None else [])
-        return page
-
-    def get_object(self):
-        meeting = super().get_object()
-        load_agendas([meeting])
-        return meeting
+    load = staticmethod(load_agendas)
 
 
 # ---- key decisions and duties ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from core.api import (
     DecisionsAboutField,
+    LoadedAfterPaging,
     MinutesAboutField,
     SharedLinkField,
     SourcedSerializer,
@@ -19,7 +20,7 @@ from core.api import (
     absolute,
     documented,
 )
-from core.decisions import about_prefetches
+from core.decisions import load_about
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
 
@@ -177,9 +178,10 @@ class MeasureSerializer(SourcedSerializer):
 
 
 @documented(MeasureSerializer, noun="measures")
-class MeasureViewSet(ReadOnlyModelViewSet):
+class MeasureViewSet(LoadedAfterPaging, ReadOnlyModelViewSet):
     """The key performance measures, each with its target, computed status and latest value."""
 
+    load = staticmethod(load_about)
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilter
     lookup_field = "code"
@@ -188,7 +190,6 @@ class MeasureViewSet(ReadOnlyModelViewSet):
         Measure.objects.public()
         .with_latest()
         .select_related("priority__edition", "lead_partner")
-        .prefetch_related(*about_prefetches(Measure))
         .order_by("-priority__edition__start_year", "priority__number", "number")
     )
 

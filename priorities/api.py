@@ -11,8 +11,16 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.api import DecisionsAboutField, MinutesAboutField, SourcedSerializer, WebURLField, absolute, documented
-from core.decisions import about_prefetches
+from core.api import (
+    DecisionsAboutField,
+    LoadedAfterPaging,
+    MinutesAboutField,
+    SourcedSerializer,
+    WebURLField,
+    absolute,
+    documented,
+)
+from core.decisions import load_about
 from core.forms import choice_errors
 from priorities.filters import ActionFilter, public_editions
 from priorities.models import (
@@ -78,16 +86,13 @@ class PlanEditionSerializer(SourcedSerializer):
 
 
 @documented(PlanEditionSerializer, noun="plan editions")
-class PlanEditionViewSet(ReadOnlyModelViewSet):
+class PlanEditionViewSet(LoadedAfterPaging, ReadOnlyModelViewSet):
     """The editions of the Kirklees Communities Partnership Plan: the current plan and those it replaced."""
 
+    load = staticmethod(load_about)
     serializer_class = PlanEditionSerializer
     lookup_field = "slug"
-    queryset = (
-        PlanEdition.objects.public()
-        .select_related("follows")
-        .prefetch_related("commitments", *about_prefetches(PlanEdition))
-    )
+    queryset = PlanEdition.objects.public().select_related("follows").prefetch_related("commitments")
 
 
 # ---- priorities and themes ------------------------------------------------------------------------
@@ -169,22 +174,18 @@ class EditionFilter(django_filters.FilterSet):
 
 
 @documented(PrioritySerializer, noun="priorities", list_serializer=PrioritySummarySerializer)
-class PriorityViewSet(ReadOnlyModelViewSet):
+class PriorityViewSet(LoadedAfterPaging, ReadOnlyModelViewSet):
     """The strategic priorities of each edition: in the list, a link to each one's themes; one by one, its
     themes and sub-themes."""
 
+    load = staticmethod(load_about)
     filterset_class = EditionFilter
 
     def get_serializer_class(self):
         return PrioritySummarySerializer if self.action == "list" else PrioritySerializer
 
     def get_queryset(self):
-        priorities = (
-            Priority.objects.public()
-            .select_related("edition")
-            .prefetch_related(*about_prefetches(Priority))
-            .order_by("-edition__start_year", "number")
-        )
+        priorities = Priority.objects.public().select_related("edition").order_by("-edition__start_year", "number")
         if self.action == "list":
             return priorities
         return priorities.prefetch_related(
@@ -320,9 +321,10 @@ class ActionSerializer(SourcedSerializer):
 
 
 @documented(ActionSerializer, noun="actions")
-class ActionViewSet(ReadOnlyModelViewSet):
+class ActionViewSet(LoadedAfterPaging, ReadOnlyModelViewSet):
     """What the Board says it will do under each priority, with its status, leads and progress."""
 
+    load = staticmethod(load_about)
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
     queryset = (
@@ -332,7 +334,6 @@ class ActionViewSet(ReadOnlyModelViewSet):
         .prefetch_related(
             "lead_partners",
             Prefetch("updates", queryset=ProgressUpdate.objects.final().newest_first()),
-            *about_prefetches(Action),
         )
         .order_by("-priority__edition__start_year", "priority__number", "number")
     )

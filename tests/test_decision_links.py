@@ -284,3 +284,32 @@ def test_a_page_of_meetings_without_agendas_costs_what_a_page_with_full_ones_doe
     assert [meeting["agenda_items"] for meeting in newest.json()["results"]] == [[]] * 5
     assert any(meeting["agenda_items"][0]["decisions"][0]["measures"] for meeting in with_agendas.json()["results"])
     assert bare == full
+
+
+@pytest.mark.parametrize("path", ["editions/", "priorities/", "actions/", "measures/"])
+def test_a_list_costs_the_same_queries_whether_or_not_an_agenda_item_names_its_records(client, plan, path):
+    """The decisions made on an item about a record are asked for whatever the page holds, so a page costs
+    the same before and after an officer first links an agenda item to a priority, action or measure."""
+    before, _ = queries(client, f"/api/v1/{path}")
+
+    item = AgendaItemFactory(
+        meeting=MeetingFactory(body=BodyFactory()), title="Performance", plan_edition=plan["edition"]
+    )
+    name(item, [plan["priority"], plan["action"], plan["measure"]])
+    DecisionFactory(agenda_item=item, text="That the performance report be noted.")
+    after, response = queries(client, f"/api/v1/{path}")
+
+    assert "That the performance report be noted." in response.content.decode()
+    assert after == before
+
+
+def test_the_decision_that_approved_an_edition_links_to_it_from_its_meeting(client, plan):
+    approval = decision(on=[], words="That the plan be approved.", date=date(2022, 3, 1))
+    approval.approves_edition = plan["edition"]
+    approval.save()
+
+    meeting = client.get(f"/api/v1/meetings/{approval.agenda_item.meeting.pk}/").json()
+    edition = client.get("/api/v1/editions/2022-2027/").json()
+
+    assert meeting["agenda_items"][0]["decisions"][0]["editions"] == [f"{API}/editions/2022-2027/"]
+    assert [made["text"] for made in edition["decisions"]] == ["That the plan be approved."]

@@ -113,10 +113,10 @@ BUDGETS = {
     "/meetings/feed/": 1,
     "/meetings/minutes/feed/": 1,
     # the API: every collection, then some filtered lists and single records. An edition, priority, action
-    # or measure comes with the decisions and minutes about it (core/decisions.py): the decisions naming
-    # them, the agenda items naming them and the decisions on those (not asked when no item names one),
-    # the minutes naming them and, for editions, the decisions approving them.
-    "/api/v1/editions/": 8,
+    # or measure comes with the decisions and minutes about it (core/decisions.py load_about): the decisions
+    # naming them, those made on agenda items naming them, the minutes naming them and, for editions, the
+    # decisions approving them.
+    "/api/v1/editions/": 7,
     "/api/v1/priorities/": 5,
     "/api/v1/themes/": 2,
     "/api/v1/actions/": 7,
