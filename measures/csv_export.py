@@ -1,8 +1,10 @@
 """The measures' reported values as tidy open data: one row per measure, period and place.
 
-A measure's own CSV and the CSV of every measure are both built by `value_rows`, so the two files
-have the same columns and the same figures. Only what residents may see is published:
-`ReportedValue.objects.published()` decides which values those are.
+The CSV of every measure (`value_rows`) lists each figure once, under the measure it was reported
+against. A measure's own CSV (`series_rows`) has the same columns and lists its series: its own figures
+and those reported under the earlier editions it was carried from, each naming the measure it was
+reported against. Only what residents may see is published: `ReportedValue.objects.published()`
+decides which values those are.
 """
 
 from itertools import groupby
@@ -64,6 +66,12 @@ VALUE_COLUMNS = [
     ("commentary", "What lies behind the figure for this period, as the officers agreed it; empty if none"),
     ("revised_on", "The day a correction of the figure was approved (YYYY-MM-DD); empty if it was never corrected"),
     ("revision_reason", "Why the figure was corrected, e.g. restated by the partner who reports it; empty if never"),
+    (
+        "reported_against",
+        "The code of the measure the figure was reported against: the row's own measure_code, except in a "
+        "measure's own file, where a figure reported under an earlier edition of the plan, which the measure "
+        "carries on, names that edition's measure (KPM-1.1 in the file of KPM-1.1-2025)",
+    ),
 ]
 VALUE_CSV_HEADER = [name for name, _ in VALUE_COLUMNS]
 
@@ -77,8 +85,9 @@ LONG_TEXTS = [
 ]
 
 
-def value_row(value, status):
-    measure, kirklees_wide = value.measure, value.locality_id is None
+def value_row(value, status, measure=None):
+    """`value`'s row as a figure of `measure` (by default the measure it was reported against)."""
+    measure, kirklees_wide = measure or value.measure, value.locality_id is None
     return [
         measure.code,
         measure.title,
@@ -103,6 +112,7 @@ def value_row(value, status):
         value.commentary,
         value.revised_on if value.revision_reason else None,
         value.revision_reason if value.revised_on else "",
+        value.measure.code,
     ]
 
 
@@ -134,3 +144,20 @@ def value_rows(values):
             if value.is_wanted:
                 status = status_of.get(value.pk)
                 yield value_row(value, status.label if status else "")
+
+
+def series_rows(measure):
+    """The CSV rows of `measure`'s published figures (`series_of()`), oldest first, Kirklees before its localities,
+    each as a figure of `measure` (its code, target and the status the figure gave it then), naming the measure
+    it was reported against. One query; `measure` is loaded with its priority."""
+    values = list(
+        ReportedValue.objects.published()
+        .series_of(measure)
+        .select_related("measure", "locality")
+        .defer("measure__plan_wording", "measure__definition")
+        .oldest_first()
+    )
+    status_of = rules.statuses_at_the_time(measure, [value for value in values if value.locality_id is None])
+    for value in values:
+        status = status_of.get(value.pk)
+        yield value_row(value, status.label if status else "", measure)

@@ -5,6 +5,7 @@ judged is `measures/status.py`.
 """
 
 import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -13,8 +14,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Case, CharField, Count, F, Func, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.db.models import Case, CharField, Count, Exists, F, Func, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from simple_history.models import HistoricalRecords
@@ -93,7 +95,8 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         return self.exclude(priority__edition__status=PublicationStatus.DRAFT)
 
     def with_latest(self, *, values=None):
-        """Annotate each measure with its latest and previous Kirklees-wide readings, in the same query.
+        """Annotate each measure with its latest and previous Kirklees-wide readings, in the same query: of its
+        figures, its own and those it carries on from earlier editions (`ReportedValue.objects.series_of()`).
 
         Latest and previous are for the kind of period the status is judged on (`status.judged_on()`,
         which this SQL follows): full years for an annual measure. The newest reading of any period
@@ -103,7 +106,7 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         unless an officer's view asks for others.
         """
         values = ReportedValue.objects.published() if values is None else values
-        newest = values.kirklees_wide().filter(measure=OuterRef("pk")).newest_first()
+        newest = values.kirklees_wide().series_of().newest_first()
         readings = newest.filter(period_kind=OuterRef("judged_on_kind"))
         return self._judged_on(values).annotate(
             latest_json=Subquery(_reading_json(readings)[:1]),
@@ -150,9 +153,10 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         """These measures with the kind of period each is judged on, and their readings of that kind newest
         first, each with the status it gives its measure as its latest (`status.assessed_in_sql()`)."""
         # A public measure's published Kirklees-wide figures are its final ones (see `published()`), and a
-        # draft's measure has none (`_status_of`): asked once per measure, rather than of every figure.
+        # draft's measure has none (`_status_of`): asked once per measure, rather than of every figure. The
+        # measures a public one was carried from are public too: an edition is copied only from a public one.
         values = ReportedValue.objects.final()
-        readings = values.kirklees_wide().filter(measure=OuterRef("pk"), period_kind=OuterRef("judged_on_kind"))
+        readings = values.kirklees_wide().series_of().filter(period_kind=OuterRef("judged_on_kind"))
         return self._judged_on(values), rules.assessed_in_sql(readings).newest_first()
 
     @staticmethod
@@ -170,12 +174,15 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         most of its figures are for (`status.judged_on()`)."""
         if "judged_on_kind" in self.query.annotations:
             return self
+        # Each period counted once, however many editions reported it: the figures `series_of()` keeps, without
+        # asking it which edition's figure stands (a query of its own, three times over in `with_latest()`).
+        period = Concat(Cast("period_start", CharField()), Cast("period_end", CharField()), output_field=CharField())
         most_common = (
             values.kirklees_wide()
-            .filter(measure=OuterRef("pk"))
+            .series_of(superseded=True)
             .order_by()
             .values("period_kind")
-            .annotate(figures=Count("pk"), last_end=Max("period_end"))
+            .annotate(figures=Count(period, distinct=True), last_end=Max("period_end"))
             .order_by("-figures", "-last_end")
             .values("period_kind")[:1]
         )
@@ -197,7 +204,8 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         readings = (
             ReportedValue.objects.published()
             .for_locality(locality)
-            .filter(measure=OuterRef("pk"), period_kind=OuterRef("judged_on_kind"))
+            .series_of()
+            .filter(period_kind=OuterRef("judged_on_kind"))
         )
         return measures.annotate(locality_json=Subquery(_reading_json(readings.newest_first())[:1]))
 
@@ -232,6 +240,19 @@ class Measure(Sourced):
         editable=False,
         related_name="carried_into",
         help_text="The same measure in the edition this one was copied from, for comparing editions.",
+    )
+    # `carried_from` followed back, kept on each measure (and on each of its values), so that a measure's figures
+    # (`ReportedValue.objects.series_of()`) are found through one index, however long the chain.
+    series = models.UUIDField(
+        default=uuid.uuid4,
+        editable=False,
+        help_text="The series of figures the measure belongs to: the same for a measure and its copies carried "
+        "into later editions, which carry on its figures.",
+    )
+    generation = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many editions the series had before this measure's: 0 for a measure not carried from another.",
     )
     definition = models.TextField(blank=True, help_text="Exactly what is counted, and how.")
     unit = models.CharField(
@@ -333,6 +354,17 @@ class Measure(Sourced):
     @property
     def is_public(self):
         return self.priority.is_public
+
+    @property
+    def reported_under(self):
+        """Where a figure reported against this measure was reported, as the measures carried from it show it:
+        "Reported under the 2022–2027 plan as KPM-1.1". Reads its priority's edition, loaded with it."""
+        edition = self.priority.edition
+        if edition.kind == edition.Kind.REFRESH:
+            plan = f"the {edition.start_year} refresh of the plan"
+        else:
+            plan = f"the {edition.start_year}–{edition.end_year} plan"
+        return f"Reported under {plan} as {self.code}"
 
     def deletion_refusal(self):
         return self.priority.edition.refusal_for_part(self)
@@ -534,6 +566,34 @@ class ReportedValueQuerySet(models.QuerySet):
         )
         return values if include_provisional else values.final()
 
+    def series_of(self, measure=None, *, superseded=False):
+        """Of these values, the figures of `measure` (in a subquery of measures, None for the outer query's):
+        its own and those of the earlier editions' measures it was carried from, never a later edition's.
+
+        Each period and place once: where a later measure of the chain (up to `measure`) has a final figure
+        for it, that one stands, as a final figure is what counts (`superseded=True` keeps the others too).
+        One index finds them (the values' series and generation, their measure's), however long the chain,
+        without reading the measures.
+        """
+        if measure is None:
+            series, generation = OuterRef("series"), OuterRef("generation")
+            generation_from_later = OuterRef(generation)  # `later` is a subquery one further in
+        else:
+            series = measure.series
+            generation = generation_from_later = measure.generation
+        figures = self.filter(series=series, generation__lte=generation)
+        if superseded or generation == 0:  # a measure carried from none: nothing can stand instead of its figures
+            return figures
+        later = ReportedValue.objects.final().filter(
+            series=OuterRef("series"),
+            generation__gt=OuterRef("generation"),
+            generation__lte=generation_from_later,
+            period_start=OuterRef("period_start"),
+            period_end=OuterRef("period_end"),
+        )
+        same_place = Q(locality=OuterRef("locality")) | Q(IsNull(OuterRef("locality"), True), locality__isnull=True)
+        return figures.filter(~Exists(later.filter(same_place)))
+
     def final(self):
         return self.filter(status=ReportedValue.Status.FINAL)
 
@@ -544,7 +604,8 @@ class ReportedValueQuerySet(models.QuerySet):
         return self.filter(locality=locality)
 
     def newest_first(self):
-        return self.order_by("-period_end", "-period_start")
+        # A later edition's figure first, where an officer's view shows a provisional one beside an earlier final.
+        return self.order_by("-period_end", "-period_start", "-generation")
 
     def oldest_first(self):
         """Oldest period first, Kirklees before its localities, the localities in their order."""
@@ -576,6 +637,10 @@ class ReportedValue(FourEyes):
     corrected_fields = ("value", "period_start", "period_end", "locality", "commentary", "note")
 
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="values")
+    # Its measure's place in its series of figures (`Measure.series`, `Measure.generation`), kept with it on
+    # saving, so that the figures of a measure and of those it was carried from are read from one index alone.
+    series = models.UUIDField(editable=False, help_text="Its measure's series of figures.")
+    generation = models.PositiveSmallIntegerField(editable=False, help_text="Its measure's generation in the series.")
     period_start = models.DateField()
     period_end = models.DateField()
     period_label = models.CharField(
@@ -617,12 +682,13 @@ class ReportedValue(FourEyes):
         default=False, help_text="Sample data for demonstration, not a real figure. Marked as such wherever shown."
     )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["series", "generation"])  # its measure's, which it names
 
     objects = ReportedValueQuerySet.as_manager()
 
     class Meta:
         ordering = ["measure", "-period_end", "locality"]
+        indexes = [models.Index(fields=["series", "period_end", "period_start"], name="value_series_period")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -655,6 +721,8 @@ class ReportedValue(FourEyes):
         return f"{code}{self.period_label or self.period_start}{where}: {value}"
 
     def save(self, *args, **kwargs):
+        if self.measure_id is not None:
+            self.series, self.generation = self.measure.series, self.measure.generation
         if self.period_start and self.period_end:
             self.period_kind = period_kind_for(self.period_start, self.period_end)
             if not self.period_label:

@@ -1,7 +1,9 @@
 """Reported values loaded from a spreadsheet: the values CSV readers download, edited and loaded back.
 
 A row names its value by measure_code, period_start, period_end and locality (empty for Kirklees as a
-whole), exactly as `/measures/values.csv` writes them; it sets the value, and the commentary where the
+whole), exactly as `/measures/values.csv` writes them (in a measure's own values CSV, a figure it
+carries on from an earlier edition names, in reported_against, the measure it was reported against:
+the row is that figure); it sets the value, and the commentary where the
 file has that column. A `correction_reason` column says why a final figure is corrected. Every other
 column of the values CSV (titles, baseline, target, status, source, ...) is ignored, so the download
 loads back as it is, changing nothing.
@@ -273,6 +275,8 @@ class ReportedValueResource(resources.ModelResource):
         if "locality" not in dataset.headers:
             dataset.append_col([""] * len(dataset), header="locality")
         codes = {spreadsheet_text(code).upper() for code in dataset["measure_code"]} - {""}
+        if "reported_against" in dataset.headers:
+            codes |= {spreadsheet_text(code).upper() for code in dataset["reported_against"]} - {""}
         measures = (
             Measure.objects.annotate(upper_code=Upper("code"))
             .filter(upper_code__in=codes)
@@ -290,6 +294,31 @@ class ReportedValueResource(resources.ModelResource):
         for value in ReportedValue.objects.filter(measure__in=list(by_id)).select_related("locality"):
             value.measure = by_id[value.measure_id]
             self.stored[(value.measure_id, value.period_start, value.period_end, value.locality_id)] = value
+        if "reported_against" in dataset.headers:
+            self.name_carried_figures(dataset)
+
+    def name_carried_figures(self, dataset):
+        """Rows of a measure's own values CSV that are figures it carries on from an earlier edition (their
+        reported_against names a measure it was carried from, with a figure for that period and place) name
+        that measure's figure instead, so the file loads back unchanged. Any other row is the measure's own."""
+        measures = self.fields["measure"].widget.measures
+        named = []
+        for row in dataset.dict:
+            code = row["measure_code"]
+            measure = measures.get(spreadsheet_text(code).upper())
+            earlier = measures.get(spreadsheet_text(row["reported_against"]).upper())
+            carried_from = (
+                measure is not None
+                and earlier is not None
+                and earlier.series == measure.series
+                and earlier.generation < measure.generation
+            )
+            if carried_from and self.row_key({**row, "measure_code": earlier.code}) in self.stored:
+                code = earlier.code
+            named.append(code)
+        column = dataset.headers.index("measure_code")
+        del dataset["measure_code"]
+        dataset.insert_col(column, named, header="measure_code")
 
     def get_instance(self, instance_loader, row):
         return instance_loader.get_instance(row)

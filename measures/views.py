@@ -23,7 +23,7 @@ from core.downloads import CHUNK, csv_response, filter_errors_response
 from core.pagination import PagedListMixin
 from measures import status as rules
 from measures.charts import line_chart
-from measures.csv_export import VALUE_CSV_HEADER, value_rows
+from measures.csv_export import VALUE_CSV_HEADER, series_rows, value_rows
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
 from measures.status import Assessment, Reading, StatusSummary
@@ -283,6 +283,8 @@ class SeriesRow:
     status: Assessment | None
     value_text: str
     unjudged: str = ""
+    # The measure of an earlier edition it was reported against, for a measure carried from that one; else None.
+    reported_under: Measure | None = None
 
 
 def locality_table(measure, values, localities):
@@ -304,8 +306,24 @@ def locality_table(measure, values, localities):
     return rows
 
 
+# The long texts of the measure a figure was reported against, its priority and its edition: the page reads
+# only their codes and years, so each figure's row stays small.
+LONG_MEASURE_TEXTS = (
+    "plan_wording",
+    "definition",
+    "priority__introduction",
+    "priority__sia_summary",
+    "priority__editors_note",
+    "priority__edition__vision",
+    "priority__edition__summary",
+    "priority__edition__sia_overview",
+    "priority__edition__approval_note",
+)
+
+
 class MeasureDetailView(DetailView):
-    """A measure: what it counts, its target and status, and every final value reported for it."""
+    """A measure: what it counts, its target and status, and every final figure of its series: its own, and
+    those reported under the earlier editions it was carried from, each saying which."""
 
     template_name = "measures/measure_detail.html"
     slug_field = "code"
@@ -320,9 +338,15 @@ class MeasureDetailView(DetailView):
         )
 
     def published_values(self):
-        """The measure's published values, oldest first, Kirklees before its localities."""
+        """The measure's published figures, oldest first, Kirklees before its localities: its own and those
+        reported under the earlier editions it was carried from (`series_of()`), each with the measure it
+        was reported against."""
         return list(
-            ReportedValue.objects.published().filter(measure=self.object).select_related("locality").oldest_first()
+            ReportedValue.objects.published()
+            .series_of(self.object)
+            .select_related("locality", "measure__priority__edition")
+            .defer(*(f"measure__{name}" for name in LONG_MEASURE_TEXTS))
+            .oldest_first()
         )
 
     def get_context_data(self, **kwargs):
@@ -337,6 +361,7 @@ class MeasureDetailView(DetailView):
                 status_of.get(value.pk),
                 measure.show(value.reading).value,
                 "" if value.pk in status_of else rules.unjudged_text(value.reading, measure.judged_on[0]),
+                value.measure if value.measure_id != measure.pk else None,
             )
             for value in kirklees
         ]
@@ -353,6 +378,7 @@ class MeasureDetailView(DetailView):
             travel=measure.travel,
             direction=measure.direction_text,
             series=series,
+            carries_on=any(row.reported_under is not None for row in series),
             chart=line_chart(measure, [value.reading for value in kirklees if value.pk in status_of]),
             decisions=decisions_about(measure),
             minutes_about=minutes_about(measure),
@@ -374,11 +400,13 @@ class MeasureDetailView(DetailView):
 
 
 class MeasureValuesCSVView(View):
-    """A measure's final values as tidy open data: the rows the all-measures CSV has for it, streamed."""
+    """A measure's final figures as tidy open data, in the all-measures CSV's columns: its own, and those reported
+    under the earlier editions it was carried from, each naming the measure it was reported against."""
 
     def get(self, request, code):
-        measure = get_object_or_404(Measure.objects.public(), code=code)  # a draft's measure is not found
-        rows = value_rows(ReportedValue.objects.published().filter(measure=measure))
+        # A draft's measure is not found.
+        measure = get_object_or_404(Measure.objects.public().select_related("priority"), code=code)
+        rows = series_rows(measure)
         return csv_response(f"{measure.code.lower()}-values.csv", VALUE_CSV_HEADER, rows)
 
 

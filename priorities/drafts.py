@@ -4,9 +4,11 @@
 measures with their baselines and targets, and who leads each, every copy pointing at the record it was
 copied from (`carried_from`), so that "what changed" matches them as the same items however they are
 then moved or reworded. Reported values and progress updates are not copied: they belong to the plan
-they were reported against. A measure's code is unique across the portal (it is in the measure's web
-address), so each copy's code ends with the new edition's first year ("KPM-1.1-2025"), which officers
-may change in the draft.
+they were reported against; but a copied measure carries on the series of figures of the one it was
+copied from (`Measure.series`), so that its page and its status read the figures reported before it,
+each labelled with the edition it was reported under. A measure's code is unique across the portal (it
+is in the measure's web address), so each copy's code ends with the new edition's first year
+("KPM-1.1-2025"), which officers may change in the draft.
 
 `publish_edition()` makes a draft the current plan: the published edition is archived (it stays
 browsable at its own address) and the draft published, in one transaction, with its approval record;
@@ -86,7 +88,14 @@ def copy_edition(edition, *, title, slug, kind, start_year, end_year):
         copy.leads.set(action.leads.all())
     measures = measure_model().objects.filter(priority__edition=edition).prefetch_related("leads")
     for measure in measures.order_by("priority__number", "number", "pk"):
-        copy = _copy(measure, priority=priorities[measure.priority_id], code=copied_code(measure.code, start_year))
+        # The copy carries on the measure's series of figures, a generation on (`Measure.series`).
+        copy = _copy(
+            measure,
+            priority=priorities[measure.priority_id],
+            code=copied_code(measure.code, start_year),
+            series=measure.series,
+            generation=measure.generation + 1,
+        )
         copy.save()
         copy.leads.set(measure.leads.all())
     return draft

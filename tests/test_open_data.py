@@ -62,6 +62,7 @@ VALUE_HEADER = [
     "commentary",
     "revised_on",
     "revision_reason",
+    "reported_against",
 ]
 ACTION_HEADER = [
     "edition",
@@ -160,6 +161,7 @@ def test_every_measures_values_come_as_one_tidy_file(client, localities):
         "commentary": "",  # none was loaded: the plan gives none
         "revised_on": "",
         "revision_reason": "",
+        "reported_against": "KPM-1.1",  # reported against the measure itself
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", first["last_updated"])
     south = records(response)[9]

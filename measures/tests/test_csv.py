@@ -207,6 +207,7 @@ def test_measure_csv_is_tidy_long_data(client, localities):
         "commentary": "",
         "revised_on": "",
         "revision_reason": "",
+        "reported_against": "KPM-2.6",  # reported against the measure itself
     }
     assert first["last_updated"] <= today and re.fullmatch(r"\d{4}-\d{2}-\d{2}", first["last_updated"])
 

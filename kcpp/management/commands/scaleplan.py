@@ -16,6 +16,7 @@ that a hundred times the plan takes seconds. Running it again adds only the copi
 
 import calendar
 import re
+import uuid
 from collections import Counter, defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
@@ -169,6 +170,8 @@ class Scaler:
                 code=self.code(measure, number),
                 title=flagged(measure.title, number, 200),
                 number=(number - 1) * numbers[measure.priority_id] + measure.number,
+                # A series of its own, shared with copy k of the measures its original shares one with.
+                series=uuid.uuid5(measure.series, f"copy-{number}"),
             )
             for number in self.numbers
             for measure in measures
@@ -180,6 +183,7 @@ class Scaler:
             duplicate(
                 value,
                 measure_id=copied[copy_key(number, by_id[value.measure_id])],
+                series=uuid.uuid5(value.series, f"copy-{number}"),  # its measure's (see above)
                 is_illustrative=True,
                 note=SOURCE + ".",
             )
