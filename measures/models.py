@@ -89,10 +89,17 @@ def _reading_from_json(data):
     )
 
 
+def public_measure(path=""):
+    """The measures residents may see, reached by `path` ("measure__" from a value): a published or archived
+    edition's, never a draft's. A condition, so that a value's query joins its edition instead of listing
+    every public measure."""
+    return ~Q(**{f"{path}priority__edition__status": PublicationStatus.DRAFT})
+
+
 class MeasureQuerySet(VisibleToMixin, models.QuerySet):
     def public(self):
         """Measures residents may see: those of published or archived editions, never a draft's."""
-        return self.exclude(priority__edition__status=PublicationStatus.DRAFT)
+        return self.filter(public_measure())
 
     def with_latest(self, *, values=None):
         """Annotate each measure with its latest and previous Kirklees-wide readings, in the same query: of its
@@ -561,7 +568,7 @@ class ReportedValueQuerySet(models.QuerySet):
         A locality's value counts only while its measure is reported by locality, as on the measure's
         page. Provisional values are added only when asked for, for officers who are signed in.
         """
-        values = self.exclude(measure__priority__edition__status=PublicationStatus.DRAFT).filter(
+        values = self.filter(public_measure("measure__")).filter(
             Q(locality__isnull=True) | Q(measure__reported_by_locality=True)
         )
         return values if include_provisional else values.final()

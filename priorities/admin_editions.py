@@ -151,8 +151,13 @@ class EditionLifeCycleMixin:
             request.POST if request.method == "POST" else None,
             initial={"kind": PlanEdition.Kind.REFRESH, "start_year": following, "end_year": source.end_year},
         )
+        draft = None
         if request.method == "POST" and form.is_valid():
-            draft = copy_edition(source, **form.cleaned_data)
+            try:
+                draft = copy_edition(source, **form.cleaned_data)
+            except ValidationError as refusal:
+                form.add_error(None, refusal)
+        if draft is not None:
             counts = ", ".join(
                 f"{count} {name}"
                 for name, count in (

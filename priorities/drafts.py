@@ -16,6 +16,7 @@ where a decision of a meeting approved it, the decision records that it approved
 """
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from priorities.models import Action, Commitment, PlanEdition, Priority, PublicationStatus, Theme
@@ -44,6 +45,20 @@ def copied_code(code, year):
     suffix = f"-{year}"
     length = measure_model()._meta.get_field("code").max_length
     return f"{code[: length - len(suffix)]}{suffix}"
+
+
+def refuse_taken_codes(codes):
+    """Refuse, before anything is made, copied codes that another measure has or that two copies would share
+    (a long code shortened to take the year)."""
+    taken = sorted(
+        {code for code in codes if codes.count(code) > 1}
+        | set(measure_model().objects.filter(code__in=codes).values_list("code", flat=True))
+    )
+    if taken:
+        raise ValidationError(
+            f"The copied measures' codes would repeat codes already in use ({', '.join(taken)}): nothing was "
+            "copied. Shorten those measures' codes in the current edition, or choose another first year."
+        )
 
 
 @transaction.atomic
@@ -87,6 +102,7 @@ def copy_edition(edition, *, title, slug, kind, start_year, end_year):
         copy.lead_partners.set(action.lead_partners.all())
         copy.leads.set(action.leads.all())
     measures = measure_model().objects.filter(priority__edition=edition).prefetch_related("leads")
+    refuse_taken_codes([copied_code(code, start_year) for code in measures.values_list("code", flat=True)])
     for measure in measures.order_by("priority__number", "number", "pk"):
         # The copy carries on the measure's series of figures, a generation on (`Measure.series`).
         copy = _copy(

@@ -168,6 +168,24 @@ def test_an_address_the_portal_uses_under_plans_is_refused_for_an_edition(real_p
     assert PlanEdition.objects.filter(slug="compare").count() == 0
 
 
+def test_copies_whose_shortened_codes_would_repeat_are_refused_and_nothing_is_made(real_plan):
+    """A code has room for 20 characters: two long codes shortened to take the year could become one."""
+    editor = signed_in("Plan editors", "editor")
+    first, second = Measure.objects.filter(priority__edition__slug=CURRENT).order_by("pk")[:2]
+    Measure.objects.filter(pk=first.pk).update(code="KPM-1.1-review-A")
+    Measure.objects.filter(pk=second.pk).update(code="KPM-1.1-review-B")
+    before = (PlanEdition.objects.count(), Measure.objects.count())
+
+    response = prepare_draft(editor)
+
+    assert response.status_code == 200
+    assert page_errors(response) == [
+        "The copied measures' codes would repeat codes already in use (KPM-1.1-review--2025): nothing was copied. "
+        "Shorten those measures' codes in the current edition, or choose another first year."
+    ]
+    assert (PlanEdition.objects.count(), Measure.objects.count()) == before
+
+
 def test_only_a_plan_editor_prepares_and_only_a_publisher_publishes(real_plan):
     current = PlanEdition.objects.get(slug=CURRENT)
     assert prepare_draft(signed_in("Publishers", "publisher")).status_code == 403
