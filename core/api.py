@@ -173,7 +173,7 @@ class LoadedAfterPaging:
 
 
 class DecisionsAboutField(serializers.ListField):
-    """Every decision of a public meeting about the record, newest first, in its page's order (core/decisions.py).
+    """The newest decisions of public meetings about the record, as its page lists them (core/decisions.py).
 
     The viewset loads them with `core.decisions.load_about()` (`LoadedAfterPaging`).
     """
@@ -181,8 +181,8 @@ class DecisionsAboutField(serializers.ListField):
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "Every decision of a public meeting about it, newest first: those that name it and those made on an "
-            "agenda item that names it. Its page shows the newest 20.",
+            "The newest 20 decisions of public meetings about it, as its page shows them: those that name it and "
+            "those made on an agenda item that names it. Every one is in its meeting's record.",
         )
         super().__init__(child=DecisionAboutSerializer(), source="*", read_only=True, **kwargs)
 
@@ -199,7 +199,7 @@ class MinutesAboutField(serializers.ListField):
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "Every published minutes of a public meeting that name it, newest first. Its page shows the newest 20.",
+            "The newest 20 published minutes of public meetings that name it, as its page shows them.",
         )
         super().__init__(child=MinutesAboutSerializer(), source="*", read_only=True, **kwargs)
 

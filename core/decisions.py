@@ -8,7 +8,8 @@ governance app builds on the plan's apps, so its models are looked up here rathe
 
 A page asks for one record's (`decisions_about`, `minutes_about`: one query each, whatever the number, the
 newest `SHOWN`); the API loads every record's on a page with `load_about()` (a fixed number of queries) and
-reads them, all of them, with `decisions_of` and `minutes_of`. Both follow the same relations, in the same order.
+reads them with `decisions_of` and `minutes_of`, the newest `SHOWN` as on the page. Both follow the same
+relations, in the same order.
 """
 
 from django.apps import apps
@@ -100,13 +101,13 @@ def decision_order(decision):
 
 
 def decisions_of(record):
-    """Every decision about a record given them by `load_about()`, newest first, as `decisions_about` lists them."""
-    return record.decisions_about_it
+    """The newest `SHOWN` decisions about a record given them by `load_about()`, as `decisions_about` lists them."""
+    return record.decisions_about_it[:SHOWN]
 
 
 def minutes_of(record):
-    """Every published minutes naming a record given them by `load_about()`, newest meeting first."""
-    return record.minutes_about_it
+    """The newest `SHOWN` published minutes naming a record given them by `load_about()`, as `minutes_about` does."""
+    return record.minutes_about_it[:SHOWN]
 
 
 def newest_first(meeting):

@@ -313,3 +313,17 @@ def test_the_decision_that_approved_an_edition_links_to_it_from_its_meeting(clie
 
     assert meeting["agenda_items"][0]["decisions"][0]["editions"] == [f"{API}/editions/2022-2027/"]
     assert [made["text"] for made in edition["decisions"]] == ["That the plan be approved."]
+
+
+def test_a_record_in_the_api_carries_its_newest_twenty_decisions_as_its_page_does(client, plan):
+    """A list of measures must not grow with every meeting that ever discussed them: the newest 20, as on
+    the measure's page; each meeting's record has all of its decisions."""
+    for year in range(2000, 2025):
+        decision(on=[plan["measure"]], words=f"That the {year} figures be noted.", date=date(year, 6, 1))
+
+    listed = client.get("/api/v1/measures/").json()["results"][0]["decisions"]
+    page = text(client.get("/measures/KPM-1.1/"))
+
+    assert [made["text"] for made in listed] == [f"That the {year} figures be noted." for year in range(2024, 2004, -1)]
+    assert "That the 2005 figures be noted." in page
+    assert "That the 2004 figures be noted." not in page
