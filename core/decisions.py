@@ -25,13 +25,19 @@ def model(name):
     return apps.get_model("governance", name)
 
 
+def routes(kind):
+    """The ways from a decision to a record of `kind` (a model name) it is about: the decision names it, its
+    agenda item names it (an edition as the item's plan edition), or, for an edition, it approved it."""
+    if kind == "planedition":
+        return ["editions", "agenda_item__plan_edition", "approves_edition"]
+    return [NAMED_BY[kind], f"agenda_item__{NAMED_BY[kind]}"]
+
+
 def decisions_about(record):
     """The newest `SHOWN` decisions about `record` (a PlanEdition, Priority, Action or Measure), newest first."""
-    if record._meta.model_name == "planedition":
-        about = Q(editions=record) | Q(agenda_item__plan_edition=record) | Q(approves_edition=record)
-    else:
-        field = NAMED_BY[record._meta.model_name]
-        about = Q(**{field: record}) | Q(**{f"agenda_item__{field}": record})
+    about = Q()
+    for route in routes(record._meta.model_name):
+        about |= Q(**{route: record})
     found = (
         model("Decision")
         .objects.filter(about, agenda_item__meeting__is_published=True)
@@ -75,12 +81,9 @@ def load_about(records):
     kind = records[0]._meta.model_name
     ids = [record.pk for record in records]
     field = NAMED_BY[kind]
-    # An item names an edition as its plan edition; other records, as one of those it is about.
-    on_items = "agenda_item__plan_edition" if kind == "planedition" else f"agenda_item__{field}"
-    routes = [field, on_items] + (["approves_edition"] if kind == "planedition" else [])
     public = model("Decision").objects.filter(agenda_item__meeting__is_published=True)
     decisions = {record.pk: {} for record in records}
-    for route in routes:
+    for route in routes(kind):
         found = (
             public.filter(**{f"{route}__in": ids}).annotate(about=F(route)).select_related("agenda_item__meeting__body")
         )
