@@ -16,7 +16,6 @@ from core.downloads import CHUNK
 from measures import status as rules
 from measures.models import KIRKLEES_GSS_CODE, ReportedValue
 from measures.status import MeasureStatus
-from priorities.csv_export import LONG_TEXTS as PLAN_TEXTS
 
 # ---- the tidy values ---------------------------------------------------------------------------------
 
@@ -77,13 +76,13 @@ VALUE_COLUMNS = [
 VALUE_CSV_HEADER = [name for name, _ in VALUE_COLUMNS]
 
 # The long texts of the measure and priority a value's row names, which no column holds.
-# The long texts of a value's measure and its priority (the plan's own list for the priority and edition:
-# priorities/csv_export.py): no column of the files, so left in the database and a chunk of rows is small.
-LONG_TEXTS = [f"measure__{name}" for name in ("plan_wording", "definition")] + [
-    f"measure__priority__{name}" for name in PLAN_TEXTS["priority"]
+LONG_TEXTS = [
+    "measure__plan_wording",
+    "measure__definition",
+    "measure__priority__introduction",
+    "measure__priority__sia_summary",
+    "measure__priority__editors_note",
 ]
-# With its edition's too, where the edition is read with them.
-LONG_TEXTS_WITH_EDITION = LONG_TEXTS + [f"measure__priority__edition__{name}" for name in PLAN_TEXTS["edition"]]
 
 
 def value_row(value, status, measure=None):

@@ -23,7 +23,7 @@ from core.downloads import CHUNK, csv_response, filter_errors_response
 from core.pagination import PagedListMixin
 from measures import status as rules
 from measures.charts import line_chart
-from measures.csv_export import LONG_TEXTS_WITH_EDITION, VALUE_CSV_HEADER, series_rows, value_rows
+from measures.csv_export import VALUE_CSV_HEADER, series_rows, value_rows
 from measures.filters import MeasureFilter, ReportedValueFilter
 from measures.models import Measure, ReportedValue
 from measures.status import Assessment, Reading, StatusSummary
@@ -306,6 +306,21 @@ def locality_table(measure, values, localities):
     return rows
 
 
+# The long texts of the measure a figure was reported against, its priority and its edition: the page reads
+# only their codes and years, so each figure's row stays small.
+LONG_MEASURE_TEXTS = (
+    "plan_wording",
+    "definition",
+    "priority__introduction",
+    "priority__sia_summary",
+    "priority__editors_note",
+    "priority__edition__vision",
+    "priority__edition__summary",
+    "priority__edition__sia_overview",
+    "priority__edition__approval_note",
+)
+
+
 class MeasureDetailView(DetailView):
     """A measure: what it counts, its target and status, and every final figure of its series: its own, and
     those reported under the earlier editions it was carried from, each saying which."""
@@ -330,7 +345,7 @@ class MeasureDetailView(DetailView):
             ReportedValue.objects.published()
             .series_of(self.object)
             .select_related("locality", "measure__priority__edition")
-            .defer(*LONG_TEXTS_WITH_EDITION)  # the page reads only their codes and years
+            .defer(*(f"measure__{name}" for name in LONG_MEASURE_TEXTS))
             .oldest_first()
         )
 
